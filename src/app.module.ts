@@ -1,0 +1,79 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthModule } from './auth/auth.module';
+import { CredentialThrottlerGuard } from './auth/credential-throttler.guard';
+import { MeController } from './auth/me.controller';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { ProblemDetailsFilter } from './common/problem/problem-details.filter';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MembersModule } from './members/members.module';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { QueueModule } from './queue/queue.module';
+import { WorkerModule } from './queue/worker.module';
+import { RedisModule } from './redis/redis.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Feature modules: controllers for the API, job handlers for the worker. */
+const FEATURES = [HealthModule, OrganisationsModule, MembersModule];
+
+@Module({})
+export class AppModule {
+  /**
+   * @param worker also run the job worker, outbox relay and schedules in this process
+   */
+  static forRoot(config: AppConfig, options: { worker: boolean }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+              res.setHeader('X-Request-Id', id);
+              return id;
+            },
+            redact: {
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'res.headers["set-cookie"]',
+                '*.token',
+                '*.secret',
+                '*.password',
+              ],
+              censor: '[redacted]',
+            },
+            autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
+          },
+        }),
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        AuthModule,
+        IdempotencyModule,
+        ThrottlerModule.forRoot({ throttlers: [{ ttl: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT }] }),
+        ...FEATURES,
+        ...(options.worker ? [WorkerModule] : []),
+      ],
+      controllers: [MeController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Order matters: authenticate first, so that rate limits are per credential.
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: CredentialThrottlerGuard },
+      ],
+    };
+  }
+}

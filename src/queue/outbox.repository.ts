@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { JobName, JobPayloads } from './job-contracts';
+
+export interface ClaimedMessage {
+  id: string;
+  jobName: JobName;
+  payload: unknown;
+}
+
+/** Outbox rows are job ids too: `outbox-<id>`, so BullMQ drops a duplicate while one is pending. */
+export const outboxJobId = (id: string) => `outbox-${id}`;
+export const outboxIdOf = (jobId: string | undefined) => (jobId?.startsWith('outbox-') ? jobId.slice(7) : null);
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Writes jobs in the caller's transaction: they exist if and only if the change commits. */
+  async enqueue<N extends JobName>(
+    manager: EntityManager,
+    jobs: Array<{ name: N; payload: JobPayloads[N] }>,
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    await manager.query(
+      `INSERT INTO outbox_messages (job_name, payload)
+       SELECT * FROM unnest($1::varchar[], $2::jsonb[])`,
+      [jobs.map((j) => j.name), jobs.map((j) => JSON.stringify(j.payload))],
+    );
+  }
+
+  /**
+   * Claims up to `limit` rows that were never dispatched, or dispatched more than
+   * `redispatchAfterMs` ago and still not processed. SKIP LOCKED lets relays run in parallel.
+   */
+  async claim(limit: number, redispatchAfterMs: number): Promise<ClaimedMessage[]> {
+    return this.dataSource.query(
+      `UPDATE outbox_messages o
+          SET dispatched_at = now(), dispatch_count = o.dispatch_count + 1
+        WHERE o.id IN (
+              SELECT id FROM outbox_messages
+               WHERE processed_at IS NULL AND failed_at IS NULL
+                 AND (dispatched_at IS NULL OR dispatched_at < now() - make_interval(secs => $2::float8 / 1000))
+               ORDER BY id
+               LIMIT $1
+               FOR UPDATE SKIP LOCKED)
+       RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload`,
+      [limit, redispatchAfterMs],
+    );
+  }
+
+  /** The dispatch did not reach Redis: make the rows eligible again at once. */
+  async unclaim(ids: string[]): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox_messages SET dispatched_at = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async markProcessed(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox_messages SET processed_at = now() WHERE id = $1 AND processed_at IS NULL`,
+      [id],
+    );
+  }
+
+  async markFailed(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox_messages SET failed_at = now() WHERE id = $1`, [id]);
+  }
+
+  async recordFailure(f: {
+    queue: string;
+    jobId: string;
+    jobName: string;
+    payload: unknown;
+    attempts: number;
+    error: string;
+  }): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO job_failures (queue, job_id, job_name, payload, attempts, error) VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+      [f.queue, f.jobId, f.jobName, JSON.stringify(f.payload ?? null), f.attempts, f.error.slice(0, 10_000)],
+    );
+  }
+
+  async countPending(): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_messages WHERE processed_at IS NULL AND failed_at IS NULL`,
+    );
+    return row.n;
+  }
+
+  async purgeProcessed(retentionHours: number): Promise<number> {
+    const result = await this.dataSource.query(
+      `DELETE FROM outbox_messages WHERE processed_at < now() - make_interval(hours => $1)`,
+      [retentionHours],
+    );
+    return result[1] ?? 0;
+  }
+}

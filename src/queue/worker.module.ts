@@ -1,0 +1,32 @@
+import { Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { JobQueue } from './job-queue';
+import { OutboxRelayService } from './outbox-relay.service';
+import { PurgeExpiredHandler } from './purge-expired.handler';
+import { WorkerService } from './worker.service';
+
+const HOUR = 3_600_000;
+
+@Injectable()
+class MaintenanceSchedule implements OnApplicationBootstrap {
+  constructor(private readonly queue: JobQueue) {}
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.schedule(
+      'maintenance.purge-expired',
+      { idempotencyRetentionHours: 7 * 24, outboxRetentionHours: 7 * 24 },
+      HOUR,
+    );
+  }
+}
+
+/**
+ * Consuming side: BullMQ workers, the outbox relay and the schedules. Imported by the
+ * worker entry point, and by the API in single-process mode. Feature modules that own job
+ * handlers are imported next to it.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [WorkerService, OutboxRelayService, PurgeExpiredHandler, MaintenanceSchedule],
+  exports: [OutboxRelayService],
+})
+export class WorkerModule {}
