@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
+import { CatalogueModule } from './catalogue/catalogue.module';
 import { CredentialThrottlerGuard } from './auth/credential-throttler.guard';
 import { MeController } from './auth/me.controller';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
@@ -23,7 +24,7 @@ import { RedisModule } from './redis/redis.module';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Feature modules: controllers for the API, job handlers for the worker. */
-const FEATURES = [HealthModule, OrganisationsModule, MembersModule];
+const FEATURES = [HealthModule, OrganisationsModule, MembersModule, CatalogueModule];
 
 @Module({})
 export class AppModule {

@@ -3,7 +3,9 @@ import { Client } from 'pg';
 import { quoteIdent, runMigrations } from '../../src/database/prepare-database';
 
 export const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
-export const TEMPLATE = 'cl_test_template';
+/** Parallel checkouts sharing one server set distinct prefixes (e.g. TEST_DB_PREFIX=wt_ledger; it must not start with another prefix). */
+export const PREFIX = process.env.TEST_DB_PREFIX ?? 'cl_test';
+export const TEMPLATE = `${PREFIX}_template`;
 
 export const urlOf = (name: string) => `${SERVER_URL}/${name}`;
 
@@ -24,7 +26,8 @@ async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 export async function prepareTemplate(): Promise<void> {
   await withAdmin(async (c) => {
     const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'cl\\_test\\_%'`,
+      `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
+      [`${PREFIX}_`],
     );
     for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE}`);
@@ -34,7 +37,7 @@ export async function prepareTemplate(): Promise<void> {
 
 /** A fresh database for one test file, copied from the migrated template. */
 export async function createTestDatabase(): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = `cl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${PREFIX}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin((c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${TEMPLATE}`));
   return {
     name,
