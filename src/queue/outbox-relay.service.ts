@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import type { JobName } from './job-contracts';
+import { QUEUE_OF, type JobName } from './job-contracts';
 import { JobQueue } from './job-queue';
 import { outboxJobId, OutboxRepository } from './outbox.repository';
 
@@ -32,12 +32,26 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   async relayOnce(): Promise<number> {
     const claimed = await this.outbox.claim(BATCH, this.config.OUTBOX_REDISPATCH_MS);
     if (claimed.length === 0) return 0;
+    // A job name this code does not know (written by a newer or older release) is parked, not retried for ever.
+    const unknown = claimed.filter((m) => !(m.jobName in QUEUE_OF));
+    for (const m of unknown) {
+      await this.outbox.recordFailure({
+        queue: '-',
+        jobId: outboxJobId(m.id),
+        jobName: m.jobName,
+        payload: m.payload,
+        attempts: 0,
+        error: `unknown job name ${m.jobName}`,
+      });
+      await this.outbox.markFailed(m.id);
+    }
+    const known = claimed.filter((m) => m.jobName in QUEUE_OF);
     try {
       await this.queue.addBulk(
-        claimed.map((m) => ({ name: m.jobName as JobName, payload: m.payload as never, jobId: outboxJobId(m.id) })),
+        known.map((m) => ({ name: m.jobName as JobName, payload: m.payload as never, jobId: outboxJobId(m.id) })),
       );
     } catch (error) {
-      await this.outbox.unclaim(claimed.map((m) => m.id)).catch(() => undefined);
+      await this.outbox.unclaim(known.map((m) => m.id)).catch(() => undefined);
       throw error;
     }
     return claimed.length;

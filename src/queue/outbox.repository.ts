@@ -4,7 +4,7 @@ import type { JobName, JobPayloads } from './job-contracts';
 
 export interface ClaimedMessage {
   id: string;
-  jobName: JobName;
+  jobName: string;
   payload: unknown;
 }
 
@@ -34,7 +34,8 @@ export class OutboxRepository {
    * `redispatchAfterMs` ago and still not processed. SKIP LOCKED lets relays run in parallel.
    */
   async claim(limit: number, redispatchAfterMs: number): Promise<ClaimedMessage[]> {
-    return this.dataSource.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [ClaimedMessage[], number] = await this.dataSource.query(
       `UPDATE outbox_messages o
           SET dispatched_at = now(), dispatch_count = o.dispatch_count + 1
         WHERE o.id IN (
@@ -47,6 +48,7 @@ export class OutboxRepository {
        RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload`,
       [limit, redispatchAfterMs],
     );
+    return rows;
   }
 
   /** The dispatch did not reach Redis: make the rows eligible again at once. */

@@ -32,7 +32,7 @@ export async function startTestApp(env: Record<string, string> = {}, options = {
     DATABASE_POOL_SIZE: '10',
     ...env,
   });
-  const app = await createHttpApp(config, { worker: options.worker, bufferLogs: false });
+  const app = await createHttpApp(config, { worker: options.worker, bufferLogs: true });
   await app.init();
   const db = new Pool({ connectionString: database.url, max: 4 });
   const server = app.getHttpServer();

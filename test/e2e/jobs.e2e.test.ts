@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
+import { OutboxRepository } from '../../src/queue/outbox.repository';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+describe('outbox → BullMQ → worker', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ OUTBOX_POLL_MS: '20', OUTBOX_REDISPATCH_MS: '1000' }, { worker: true });
+  });
+  after(() => t.close());
+
+  const processed = (id: string) => async () => {
+    const { rows } = await t.db.query('SELECT processed_at FROM outbox_messages WHERE id = $1', [id]);
+    return rows[0]?.processed_at ? true : null;
+  };
+
+  it('a job written in a committed transaction runs and is marked processed', async () => {
+    await t.db.query(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, locked_until, created_at)
+       VALUES ('test', 'old', repeat('0', 64), now(), now() - interval '30 days')`,
+    );
+    const dataSource = t.app.get(DataSource);
+    await dataSource.transaction((manager) =>
+      t.app
+        .get(OutboxRepository)
+        .enqueue(manager, [
+          { name: 'maintenance.purge-expired', payload: { idempotencyRetentionHours: 24, outboxRetentionHours: 24 } },
+        ]),
+    );
+    const { rows } = await t.db.query(`SELECT id::text FROM outbox_messages ORDER BY id DESC LIMIT 1`);
+    await waitFor(processed(rows[0].id));
+    const left = await t.db.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'old'`);
+    assert.equal(left.rows[0].n, 0);
+  });
+
+  it('a rolled-back transaction leaves no job', async () => {
+    const before = await t.db.query('SELECT count(*)::int AS n FROM outbox_messages');
+    await assert.rejects(
+      t.app.get(DataSource).transaction(async (manager) => {
+        await t.app
+          .get(OutboxRepository)
+          .enqueue(manager, [
+            { name: 'maintenance.purge-expired', payload: { idempotencyRetentionHours: 24, outboxRetentionHours: 24 } },
+          ]);
+        throw new Error('roll back');
+      }),
+    );
+    const after = await t.db.query('SELECT count(*)::int AS n FROM outbox_messages');
+    assert.equal(after.rows[0].n, before.rows[0].n);
+  });
+
+  it('a job that Redis lost after dispatch is dispatched again and runs', async () => {
+    const { rows } = await t.db.query(
+      `INSERT INTO outbox_messages (job_name, payload, dispatched_at, dispatch_count)
+       VALUES ('maintenance.purge-expired', '{"idempotencyRetentionHours":24,"outboxRetentionHours":24}', now() - interval '1 hour', 1)
+       RETURNING id::text`,
+    );
+    await waitFor(processed(rows[0].id));
+    const row = await t.db.query('SELECT dispatch_count FROM outbox_messages WHERE id = $1', [rows[0].id]);
+    assert.equal(row.rows[0].dispatch_count, 2);
+  });
+});
