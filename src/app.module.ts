@@ -8,6 +8,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CredentialThrottlerGuard } from './auth/credential-throttler.guard';
+import { BenchController } from './bench/bench.controller';
 import { MeController } from './auth/me.controller';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter';
@@ -68,7 +69,7 @@ export class AppModule {
         ...FEATURES,
         ...(options.worker ? [WorkerModule] : []),
       ],
-      controllers: [MeController],
+      controllers: [MeController, ...(config.BENCH_ENDPOINTS ? [BenchController] : [])],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Order matters: authenticate first, so that rate limits are per credential.

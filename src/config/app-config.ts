@@ -88,6 +88,11 @@ export class AppConfig {
   @Min(1000)
   OUTBOX_REDISPATCH_MS = 60_000;
 
+  /** Mounts POST /bench/noop (benchmark baseline). Off in normal operation. */
+  @Transform(toBool)
+  @IsIn([true, false])
+  BENCH_ENDPOINTS = false;
+
   /** Tolerated client clock skew for occurredAt in the future (seconds). */
   @Transform(toInt)
   @IsInt()

@@ -1,0 +1,30 @@
+import type { BenchService } from './service';
+
+export interface BenchContext {
+  service: BenchService;
+  /** Multiplier of the default data sizes (1 = the sizes the targets are stated for). */
+  scale: number;
+  /** CI smoke mode: tiny sizes, one run, no target verdicts. */
+  smoke: boolean;
+  /** Authorization headers for the platform admin. */
+  admin: Record<string, string>;
+  /** RSS of the service right after it became ready (MB). */
+  idleRssMb: number;
+}
+
+export interface WorkloadResult {
+  /** The workload's figures (e.g. events_per_s, p99_ms). */
+  metrics: Record<string, number>;
+  /** The physical baseline measured in the same run. */
+  baseline: Record<string, number>;
+  notes?: string;
+}
+
+export interface Workload {
+  name: string;
+  title: string;
+  /** The target as stated in the issue, and how to judge it from the median metrics. */
+  target: string;
+  met?: (metrics: Record<string, number>) => boolean;
+  run(ctx: BenchContext): Promise<WorkloadResult>;
+}

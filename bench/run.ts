@@ -1,0 +1,141 @@
+import 'reflect-metadata';
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startService } from './lib/service';
+import { fmt, summarise, type Summary } from './lib/stats';
+import type { Workload } from './lib/workload';
+import { emptyPost } from './workloads/empty-post';
+import { memory } from './workloads/memory';
+import { outboxRelay } from './workloads/outbox-relay';
+
+/** In run order; `memory` last (it reports the peak over the whole run). */
+const WORKLOADS: Workload[] = [emptyPost, outboxRelay, memory];
+
+interface Options {
+  only: string[] | null;
+  scale: number;
+  smoke: boolean;
+  runs: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { only: null, scale: 1, smoke: false, runs: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--only') opts.only = argv[++i].split(',');
+    else if (a === '--scale') opts.scale = Number(argv[++i]);
+    else if (a === '--runs') opts.runs = Number(argv[++i]);
+    else if (a === '--smoke') opts.smoke = true;
+    else throw new Error(`unknown argument ${a} (use --only a,b --scale n --runs n --smoke)`);
+  }
+  if (opts.smoke) opts.runs = 1;
+  if (!(opts.scale > 0) || !(opts.runs >= 1)) throw new Error('--scale and --runs must be positive');
+  return opts;
+}
+
+interface Row {
+  workload: string;
+  title: string;
+  target: string;
+  metrics: Record<string, Summary>;
+  baseline: Record<string, Summary>;
+  met: boolean | null;
+  notes?: string;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const selected = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.name));
+  if (selected.length === 0)
+    throw new Error(`no workload matches ${opts.only?.join(',')}; known: ${WORKLOADS.map((w) => w.name).join(', ')}`);
+  const service = await startService();
+  const rows: Row[] = [];
+  try {
+    const ctx = {
+      service,
+      scale: opts.scale,
+      smoke: opts.smoke,
+      admin: { authorization: `Bearer ${service.adminKey}` },
+      idleRssMb: service.memory().rssMb,
+    };
+    for (const w of selected) {
+      process.stderr.write(`» ${w.name} (${opts.runs} run${opts.runs > 1 ? 's' : ''})\n`);
+      const metrics: Record<string, number[]> = {};
+      const baseline: Record<string, number[]> = {};
+      let notes: string | undefined;
+      for (let r = 0; r < opts.runs; r++) {
+        const result = await w.run(ctx);
+        for (const [k, v] of Object.entries(result.metrics)) (metrics[k] ??= []).push(v);
+        for (const [k, v] of Object.entries(result.baseline)) (baseline[k] ??= []).push(v);
+        notes = result.notes;
+      }
+      const m = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, summarise(v)]));
+      const b = Object.fromEntries(Object.entries(baseline).map(([k, v]) => [k, summarise(v)]));
+      const medians = Object.fromEntries(Object.entries(m).map(([k, s]) => [k, s.median]));
+      rows.push({
+        workload: w.name,
+        title: w.title,
+        target: w.target,
+        metrics: m,
+        baseline: b,
+        met: opts.smoke || !w.met ? null : w.met(medians),
+        notes,
+      });
+    }
+  } finally {
+    await service.stop();
+  }
+  const commit = safe(() => execSync('git rev-parse --short HEAD').toString().trim(), 'unknown');
+  const stamp = new Date().toISOString().slice(0, 10);
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const base = join(dir, `${stamp}-${commit}${opts.smoke ? '-smoke' : ''}`);
+  const report = { date: new Date().toISOString(), commit, options: opts, machine: machine(), rows };
+  writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+  const md = markdown(report);
+  writeFileSync(`${base}.md`, md);
+  process.stdout.write(md);
+}
+
+function markdown(report: { date: string; commit: string; options: Options; machine: string; rows: Row[] }): string {
+  const cell = (s: Summary) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
+  const lines = [
+    `Benchmark ${report.date} at ${report.commit} on ${report.machine}; ${report.options.runs} run(s), scale ${report.options.scale}${report.options.smoke ? ', SMOKE (sizes too small to judge)' : ''}.`,
+    '',
+    '| workload | metric: median (min–max) | baseline in the same run | target | met |',
+    '|---|---|---|---|---|',
+  ];
+  for (const r of report.rows) {
+    const metrics = Object.entries(r.metrics)
+      .map(([k, s]) => `${k}: ${cell(s)}`)
+      .join('<br>');
+    const baseline =
+      Object.entries(r.baseline)
+        .map(([k, s]) => `${k}: ${cell(s)}`)
+        .join('<br>') || '—';
+    lines.push(
+      `| ${r.title} | ${metrics} | ${baseline} | ${r.target} | ${r.met === null ? '–' : r.met ? 'yes' : 'no'} |`,
+    );
+  }
+  lines.push('', ...report.rows.filter((r) => r.notes).map((r) => `- ${r.workload}: ${r.notes}`), '');
+  return lines.join('\n');
+}
+
+function machine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
