@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CredentialThrottlerGuard } from './auth/credential-throttler.guard';
 import { BenchController } from './bench/bench.controller';
+import { CreditGradesModule } from './credit-grades/credit-grades.module';
 import { MeController } from './auth/me.controller';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter';
@@ -18,6 +19,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MembersModule } from './members/members.module';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { PermitsModule } from './permits/permits.module';
 import { QueueModule } from './queue/queue.module';
 import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
@@ -25,7 +27,7 @@ import { RedisModule } from './redis/redis.module';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Feature modules: controllers for the API, job handlers for the worker. */
-const FEATURES = [HealthModule, OrganisationsModule, MembersModule, CatalogueModule];
+const FEATURES = [HealthModule, OrganisationsModule, MembersModule, CatalogueModule, CreditGradesModule, PermitsModule];
 
 @Module({})
 export class AppModule {

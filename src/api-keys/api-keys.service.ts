@@ -3,7 +3,8 @@ import { issueToken } from '../auth/api-key-token';
 import { CredentialService } from '../auth/credential.service';
 import { isPlatformAdmin, type Principal } from '../common/auth/principal';
 import { NotFoundError, ValidationFailedError } from '../common/problem/domain-errors';
-import { decodeCursor, pageLimit, toPage } from '../common/pagination/cursor';
+import { pageLimit, toPage } from '../common/pagination/cursor';
+import { decodeTimeCursor } from '../common/pagination/time-cursor';
 import { MembersService } from '../members/members.service';
 import { MemberStatus } from '../members/entities/member.entity';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -67,7 +68,7 @@ export class ApiKeysService {
       organisationId: isPlatformAdmin(principal) ? undefined : principal.organisationId,
       memberId: query.memberId,
     };
-    const rows = await this.keys.list(filter, decodeCursor(query.cursor), limit);
+    const rows = await this.keys.list(filter, decodeTimeCursor(query.cursor), limit);
     return toPage(rows, limit, (k) => ({ k: k.createdAt.toISOString(), id: k.id }), ApiKeyResponseDto.from);
   }
 

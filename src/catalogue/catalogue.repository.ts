@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CatalogueEdition } from './entities/catalogue-edition.entity';
 import { MedicalWasteClass } from './entities/medical-waste-class.entity';
+import { OperationCode } from './entities/operation-code.entity';
 import { WasteCategory } from './entities/waste-category.entity';
 import { WasteCode } from './entities/waste-code.entity';
 
@@ -10,6 +11,7 @@ export interface CatalogueSnapshot {
   categories: WasteCategory[];
   codes: WasteCode[];
   medicalClasses: MedicalWasteClass[];
+  operationCodes: OperationCode[];
 }
 
 @Injectable()
@@ -19,12 +21,13 @@ export class CatalogueRepository {
   /** The whole reference catalogue (a few hundred rows per edition). */
   async loadAll(): Promise<CatalogueSnapshot> {
     const m = this.dataSource.manager;
-    const [editions, categories, codes, medicalClasses] = await Promise.all([
+    const [editions, categories, codes, medicalClasses, operationCodes] = await Promise.all([
       m.find(CatalogueEdition, { order: { effectiveFrom: 'ASC' } }),
       m.find(WasteCategory, { order: { category: 'ASC' } }),
       m.find(WasteCode, { order: { code: 'ASC' } }),
       m.find(MedicalWasteClass, { order: { hwCode: 'ASC' } }),
+      m.find(OperationCode, { order: { scheme: 'ASC', position: 'ASC' } }),
     ]);
-    return { editions, categories, codes, medicalClasses };
+    return { editions, categories, codes, medicalClasses, operationCodes };
   }
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CredentialService } from '../auth/credential.service';
 import { isPlatformAdmin, type Principal } from '../common/auth/principal';
 import { NotFoundError, ValidationFailedError } from '../common/problem/domain-errors';
-import { decodeCursor, pageLimit, toPage } from '../common/pagination/cursor';
+import { pageLimit, toPage } from '../common/pagination/cursor';
+import { decodeTimeCursor } from '../common/pagination/time-cursor';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import { OrganisationsRepository } from '../organisations/organisations.repository';
 import { CreateMemberDto, ListMembersQueryDto, MemberResponseDto } from './dto/member.dto';
@@ -48,7 +49,7 @@ export class MembersService {
   async list(query: ListMembersQueryDto, principal: Principal) {
     const organisationId = isPlatformAdmin(principal) ? query.organisationId : principal.organisationId;
     const limit = pageLimit(query);
-    const rows = await this.members.list(organisationId, decodeCursor(query.cursor), limit);
+    const rows = await this.members.list(organisationId, decodeTimeCursor(query.cursor), limit);
     return toPage(rows, limit, (m) => ({ k: m.createdAt.toISOString(), id: m.id }), MemberResponseDto.from);
   }
 

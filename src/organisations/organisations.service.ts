@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { isPlatformAdmin, isRegulator, type Principal } from '../common/auth/principal';
 import { ConflictError, NotFoundError, ValidationFailedError, type FieldError } from '../common/problem/domain-errors';
-import { decodeCursor, pageLimit, toPage } from '../common/pagination/cursor';
+import { pageLimit, toPage } from '../common/pagination/cursor';
+import { decodeTimeCursor } from '../common/pagination/time-cursor';
 import { isValidCreditCode } from './domain/credit-code';
 import { isValidJurisdictionPrefix, isValidRegionCode, regionPrefix } from './domain/region-codes';
 import { CreateOrganisationDto, ListOrganisationsQueryDto, OrganisationResponseDto } from './dto/organisation.dto';
@@ -73,7 +74,7 @@ export class OrganisationsService {
 
   async list(query: ListOrganisationsQueryDto, principal: Principal) {
     const limit = pageLimit(query);
-    const rows = await this.organisations.list(visibilityOf(principal), query, decodeCursor(query.cursor), limit);
+    const rows = await this.organisations.list(visibilityOf(principal), query, decodeTimeCursor(query.cursor), limit);
     return toPage(rows, limit, (o) => ({ k: o.createdAt.toISOString(), id: o.id }), OrganisationResponseDto.from);
   }
 
