@@ -231,6 +231,10 @@ describe('service foundation', () => {
     it('400 for a forged cursor', async () => {
       const res = await t.http().get('/v1/organisations?cursor=notacursor').set(t.admin).expect(400);
       assert.equal(res.body.errors[0].field, 'cursor');
+      const forged = Buffer.from(JSON.stringify(['yesterday', 'not-a-uuid'])).toString('base64url');
+      for (const path of ['/v1/organisations', '/v1/members', '/v1/api-keys']) {
+        await t.http().get(`${path}?cursor=${forged}`).set(t.admin).expect(400);
+      }
     });
   });
 
