@@ -16,6 +16,7 @@ import { ProblemDetailsFilter } from './common/problem/problem-details.filter';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { MembersModule } from './members/members.module';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -27,7 +28,15 @@ import { RedisModule } from './redis/redis.module';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Feature modules: controllers for the API, job handlers for the worker. */
-const FEATURES = [HealthModule, OrganisationsModule, MembersModule, CatalogueModule, CreditGradesModule, PermitsModule];
+const FEATURES = [
+  HealthModule,
+  OrganisationsModule,
+  MembersModule,
+  CatalogueModule,
+  CreditGradesModule,
+  PermitsModule,
+  FlagsModule,
+];
 
 @Module({})
 export class AppModule {
