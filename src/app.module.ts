@@ -15,6 +15,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LotsModule } from './lots/lots.module';
 import { MembersModule } from './members/members.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { QueueModule } from './queue/queue.module';
@@ -24,7 +25,7 @@ import { RedisModule } from './redis/redis.module';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Feature modules: controllers for the API, job handlers for the worker. */
-const FEATURES = [HealthModule, OrganisationsModule, MembersModule, CatalogueModule];
+const FEATURES = [HealthModule, OrganisationsModule, MembersModule, CatalogueModule, LotsModule];
 
 @Module({})
 export class AppModule {
