@@ -222,7 +222,11 @@ export class LedgerWriter {
     }
     const now = new Date();
     this.checkClock(drafts, now, head.occurredAt);
-    const effects: LotEffects = Object.assign({}, ...drafts.map((d) => d.effects ?? {}));
+    // Later drafts win; an effect left undefined changes nothing.
+    const effects: LotEffects = Object.assign(
+      {},
+      ...drafts.map((d) => Object.fromEntries(Object.entries(d.effects ?? {}).filter(([, v]) => v !== undefined))),
+    );
     const parties: PartyRow[] = [...(options.parties ?? [])];
     if (effects.custodianOrganisationId && effects.custodianOrganisationId !== head.custodianOrganisationId) {
       parties.unshift({ organisationId: effects.custodianOrganisationId, role: LotPartyRole.CUSTODIAN });

@@ -472,6 +472,56 @@ describe('ledger', () => {
       assert.equal(res.body.code, 'lot-in-transit');
       assert.equal((await verify(lot.id)).ok, true);
     });
+    it('appendEvents: a batch is one chain segment; later effects win, undefined ones change nothing', async () => {
+      const writer = t.app.get(LedgerWriter);
+      const lot = await createLot(t, gen);
+      const actor = { organisationId: gen.organisationId, memberId: gen.memberId, actor: `member:${gen.memberId}` };
+      const events = await writer.transaction((m) =>
+        writer.appendEvents(
+          m,
+          lot.id,
+          [
+            { type: EventType.PACKAGED, occurredAt: new Date(), payload: { a: 1 }, effects: { containerCount: 3 } },
+            {
+              type: EventType.PACKAGED,
+              occurredAt: new Date(),
+              payload: { a: 2 },
+              effects: { containerCount: undefined, packagingType: 'BAG' },
+            },
+          ],
+          { actor },
+        ),
+      );
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        [2, 3],
+      );
+      const row = await t.db.query('SELECT container_count, packaging_type, head_seq FROM lots WHERE id = $1', [
+        lot.id,
+      ]);
+      assert.deepEqual(row.rows[0], { container_count: 3, packaging_type: 'BAG', head_seq: 3 });
+      const outbox = await t.db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE payload->'lotIds' ? $1`, [
+        lot.id,
+      ]);
+      assert.equal(outbox.rows[0].n, 2, 'one for the GENERATED lot, one for the batch');
+      await assert.rejects(
+        writer.transaction((m) =>
+          writer.appendEvents(m, lot.id, [{ type: EventType.PACKAGED, occurredAt: new Date(), payload: { x: 0.5 } }], {
+            actor,
+          }),
+        ),
+        /only safe integers/,
+      );
+      await assert.rejects(
+        writer.transaction((m) =>
+          writer.appendEvents(m, lot.id, [{ type: EventType.GENERATED, occurredAt: new Date(), payload: {} }], {
+            actor,
+          }),
+        ),
+        /can only start a chain/,
+      );
+      assert.equal((await verify(lot.id)).ok, true);
+    });
     it('appendEvents rolls back with its transaction: no event, no head move, no outbox row', async () => {
       const writer = t.app.get(LedgerWriter);
       const lot = await createLot(t, gen);
