@@ -18,6 +18,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
+import { LotsModule } from './lots/lots.module';
 import { MembersModule } from './members/members.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermitsModule } from './permits/permits.module';
@@ -36,6 +37,7 @@ const FEATURES = [
   CreditGradesModule,
   PermitsModule,
   FlagsModule,
+  LotsModule,
 ];
 
 @Module({})

@@ -6,18 +6,22 @@
  */
 export enum QueueName {
   MAINTENANCE = '{maintenance}',
+  RECONCILIATION = '{reconciliation}',
 }
 
 /** Every job, by name, with its payload (ids, never entities). */
 export interface JobPayloads {
   /** Deletes idempotency keys and processed outbox rows past their retention. */
   'maintenance.purge-expired': { idempotencyRetentionHours: number; outboxRetentionHours: number };
+  /** Lots whose chain grew (written by the ledger in the append's transaction); reconcile them. */
+  'reconciliation.lots-changed': { lotIds: string[] };
 }
 
 export type JobName = keyof JobPayloads;
 
 export const QUEUE_OF: { readonly [K in JobName]: QueueName } = {
   'maintenance.purge-expired': QueueName.MAINTENANCE,
+  'reconciliation.lots-changed': QueueName.RECONCILIATION,
 };
 
 /** Retry and retention, explicit per queue. */
@@ -31,6 +35,13 @@ export const QUEUE_OPTIONS: {
   };
 } = {
   [QueueName.MAINTENANCE]: { attempts: 5, backoffMs: 5_000, concurrency: 1, keepCompleted: 100, keepFailed: 1_000 },
+  [QueueName.RECONCILIATION]: {
+    attempts: 8,
+    backoffMs: 2_000,
+    concurrency: 4,
+    keepCompleted: 1_000,
+    keepFailed: 5_000,
+  },
 };
 
 export interface JobEnvelope<N extends JobName = JobName> {

@@ -39,9 +39,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const scope = req.principal.actor;
-    const requestHash = createHash('sha256')
-      .update(`${req.method} ${req.path}\n${canonicalize(req.body ?? null) ?? ''}`)
-      .digest('hex');
+    let body: string;
+    try {
+      body = canonicalize(req.body ?? null) ?? '';
+    } catch {
+      // RFC 8785 refuses lone surrogates ("\ud800"), which JSON itself lets through.
+      throw new ProblemException(
+        400,
+        'invalid-unicode',
+        'The request body contains text that is not well-formed Unicode',
+      );
+    }
+    const requestHash = createHash('sha256').update(`${req.method} ${req.path}\n${body}`).digest('hex');
     return from(this.run(scope, key, requestHash, res, next));
   }
 

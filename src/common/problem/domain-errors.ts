@@ -28,9 +28,15 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** The caller is known but its role does not allow this action. */
+/** The caller is known but its role does not allow this action (`code` may name why, e.g. not-custodian). */
 export class ForbiddenError extends DomainError {
-  readonly code = 'forbidden';
+  constructor(
+    message: string,
+    readonly code: string = 'forbidden',
+    extensions: Record<string, unknown> = {},
+  ) {
+    super(message, extensions);
+  }
 }
 
 /** The input is well-formed but invalid against data (unknown code, bad checksum, …). */
