@@ -19,6 +19,7 @@ import { DatabaseModule } from './database/database.module';
 import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { LotsModule } from './lots/lots.module';
+import { ManifestsModule } from './manifests/manifests.module';
 import { MembersModule } from './members/members.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermitsModule } from './permits/permits.module';
@@ -38,6 +39,7 @@ const FEATURES = [
   PermitsModule,
   FlagsModule,
   LotsModule,
+  ManifestsModule,
 ];
 
 @Module({})

@@ -15,6 +15,8 @@ export interface JobPayloads {
   'maintenance.purge-expired': { idempotencyRetentionHours: number; outboxRetentionHours: number };
   /** Lots whose chain grew (written by the ledger in the append's transaction); reconcile them. */
   'reconciliation.lots-changed': { lotIds: string[] };
+  /** A manifest changed state (written by every manifest step, in its transaction). */
+  'reconciliation.manifests-changed': { manifestIds: string[] };
 }
 
 export type JobName = keyof JobPayloads;
@@ -22,6 +24,7 @@ export type JobName = keyof JobPayloads;
 export const QUEUE_OF: { readonly [K in JobName]: QueueName } = {
   'maintenance.purge-expired': QueueName.MAINTENANCE,
   'reconciliation.lots-changed': QueueName.RECONCILIATION,
+  'reconciliation.manifests-changed': QueueName.RECONCILIATION,
 };
 
 /** Retry and retention, explicit per queue. */

@@ -32,6 +32,8 @@ export enum EventType {
   RECEIVED = 'RECEIVED',
   REJECTED = 'REJECTED',
   RETURNED = 'RETURNED',
+  /** The consignee's inspection at reception: weighed quantity, waste code found, accept/reject decision. */
+  INSPECTED = 'INSPECTED',
 }
 
 /** Event types that start a chain (seq 1). */
@@ -47,6 +49,7 @@ export const MANIFEST_EVENT_TYPES: ReadonlySet<EventType> = new Set([
   EventType.RECEIVED,
   EventType.REJECTED,
   EventType.RETURNED,
+  EventType.INSPECTED,
 ]);
 
 /** Where a lot stands. Persisted (PostgreSQL enum `lot_status`). */

@@ -28,6 +28,11 @@ export const EVENT_CUSTODY_ROLE: Readonly<Record<CustodyEventType, CustodyRole>>
   TREATED: 'BY_CUSTODIAN',
   DISPOSED: 'BY_CUSTODIAN',
   CORRECTED: 'NEUTRAL',
+  RETRIEVED: 'BY_CUSTODIAN',
+  RELABELLED: 'BY_CUSTODIAN',
+  SPLIT_FROM: 'ORIGIN',
+  MERGED_FROM: 'ORIGIN',
+  INSPECTED: 'BY_CUSTODIAN',
 };
 
 export type CustodyBreakKind =
@@ -208,8 +213,11 @@ function computeReplay(lot: LotFacts): CustodyReplay {
           report(e, 'LOT_CLOSED', null);
           return;
         }
-        if (!pending) report(e, 'ACCEPT_WITHOUT_HANDOVER', null);
-        else if (pending.toId !== null && pending.toId !== actor) report(e, 'ACCEPT_BY_OTHER_PARTY', pending.toId);
+        // A manifest is the release document for its later legs (Art 11, 17): the next carrier or
+        // the consignee confirming receipt from the current custodian needs no separate release.
+        if (!pending) {
+          if (e.manifestId == null || e.counterpartyId !== custodian) report(e, 'ACCEPT_WITHOUT_HANDOVER', null);
+        } else if (pending.toId !== null && pending.toId !== actor) report(e, 'ACCEPT_BY_OTHER_PARTY', pending.toId);
         else if (e.counterpartyId != null && e.counterpartyId !== pending.fromId)
           report(e, 'ACCEPT_FROM_OTHER_PARTY', pending.fromId);
         // Follow the ledger, which gave the lot to the acceptor, so that one break is reported once.

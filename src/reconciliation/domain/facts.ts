@@ -65,7 +65,12 @@ export type CustodyEventType =
   | 'MERGED'
   | 'TREATED'
   | 'DISPOSED'
-  | 'CORRECTED';
+  | 'CORRECTED'
+  | 'RETRIEVED'
+  | 'RELABELLED'
+  | 'SPLIT_FROM'
+  | 'MERGED_FROM'
+  | 'INSPECTED';
 
 export interface CustodyEventFact {
   id: string;

@@ -61,6 +61,26 @@ describe('CUSTODY_BREAK on a lot’s events', () => {
       run(none).map((f) => f.evidence.kind),
       ['ACCEPT_WITHOUT_HANDOVER'],
     );
+    // Later legs of a manifest: the next carrier confirms receipt from the current custodian;
+    // the manifest is the release, so this connects.
+    const relayed = lot('lot-4', [
+      { type: 'GENERATED', org: GEN, at: t0 },
+      { type: 'HANDED_OVER', org: GEN, at: at(1), to: CAR1, manifestId: 'm-1' },
+      { type: 'RECEIVED', org: CAR1, at: at(2), from: GEN, manifestId: 'm-1' },
+      { type: 'RECEIVED', org: CAR2, at: at(3), from: CAR1, manifestId: 'm-1' },
+      { type: 'RECEIVED', org: TRT, at: at(4), from: CAR2, manifestId: 'm-1' },
+    ]);
+    assert.deepEqual(run(relayed), []);
+    // …but not from someone who does not hold it, nor without a manifest.
+    const forged = lot('lot-5', [
+      { type: 'GENERATED', org: GEN, at: t0 },
+      { type: 'RECEIVED', org: CAR2, at: at(3), from: CAR1, manifestId: 'm-1' },
+      { type: 'RECEIVED', org: TRT, at: at(4), from: CAR2 },
+    ]);
+    assert.deepEqual(
+      run(forged).map((f) => f.evidence.kind),
+      ['ACCEPT_WITHOUT_HANDOVER', 'ACCEPT_WITHOUT_HANDOVER'],
+    );
     const sender = lot('lot-3', [
       { type: 'GENERATED', org: GEN, at: t0 },
       { type: 'HANDED_OVER', org: GEN, at: at(1), to: CAR1 },
