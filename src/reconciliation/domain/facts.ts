@@ -161,6 +161,11 @@ export interface ManifestStepFact {
   organisationId: string;
   occurredAt: Instant;
   recordedAt: Instant;
+  /**
+   * True when the step carries a verified device signature over its payload (occurredAt
+   * included): the device attested when it was confirmed, e.g. queued offline and synced later.
+   */
+  deviceSigned?: boolean;
 }
 
 export type LineDecision = 'ACCEPTED' | 'PARTIALLY_ACCEPTED' | 'REJECTED';

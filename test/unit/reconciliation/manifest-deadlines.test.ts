@@ -99,6 +99,18 @@ describe('RECEIPT_CONFIRMATION_OVERDUE: 5 working days (转移办法 Art 18)', (
     assert.equal(f.evidence.status, 'CONFIRMED_LATE');
     assert.equal(f.evidence.confirmedAt, '2025-09-12T16:00:00.001Z');
   });
+  it('a device-signed confirmation counts at its signed time (confirmed offline, synced later)', () => {
+    const m = manifest(
+      'm-1',
+      [
+        step('PICKUP', CAR1, cst('2025-09-05 07:00')),
+        step('DELIVER', TRT, cst('2025-09-05 10:00')),
+        { ...step('RECEIVE', TRT, cst('2025-09-08 10:00'), '2025-09-30T00:00:00Z'), deviceSigned: true },
+      ],
+      { status: 'RECEIVED' },
+    );
+    assert.deepEqual(run(m, '2025-10-30T00:00:00Z'), []);
+  });
   it('not before delivery', () => {
     assert.deepEqual(run(manifest('m-1', [step('PICKUP', CAR1, cst('2025-09-01 08:00'))]), '2025-12-01T00:00:00Z'), []);
   });

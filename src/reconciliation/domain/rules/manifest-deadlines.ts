@@ -2,7 +2,9 @@
  * TRANSIT_OVERDUE: from the first carrier's pickup to the consignee's delivery confirmation.
  * RECEIPT_CONFIRMATION_OVERDUE: the consignee confirms receipt in the system within N working days
  * of delivery (转移办法 Art 18(1)): the clock starts at the DELIVER step's occurredAt and stops at
- * the RECEIVE step's recordedAt (server time: the duty is to confirm *in the system*). The deadline
+ * the RECEIVE step's recordedAt (server time: the duty is to confirm *in the system*), or its
+ * occurredAt when the step is device-signed (the consignee's device attested the confirmation
+ * time, e.g. signed offline and synced later). The deadline
  * is addWorkingDays(deliveredAt, N) — see working-days.ts.
  * Both clear when the awaited step is recorded; a step recorded after the deadline is reported
  * under a separate `…:late` key when the profile says so.
@@ -70,7 +72,8 @@ export function receiptConfirmationOverdue(facts: FactBatch, profile: RuleProfil
     const receive = firstStep(m, 'RECEIVE');
     const deliveredAt = new Date(toMs(deliver.occurredAt));
     const deadline = addWorkingDays(deliveredAt, workingDays);
-    const confirmedAt = receive ? toMs(receive.recordedAt) : null;
+    // Confirmation is when the system got it — or, for a device-signed step, the signed time.
+    const confirmedAt = receive ? toMs(receive.deviceSigned ? receive.occurredAt : receive.recordedAt) : null;
     const state = limitState(confirmedAt, null, deadline.getTime(), now.getTime());
     if (state === 'OK' || state === 'WARN' || (state === 'LATE' && !reportLate)) continue;
     const until = new Date(confirmedAt ?? now.getTime());
