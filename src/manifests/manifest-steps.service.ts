@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { CatalogueService } from '../catalogue/catalogue.service';
+import { OPERATION_SCHEMES, OperationKind } from '../catalogue/domain/operation';
 import type { MemberPrincipal } from '../common/auth/principal';
 import {
   ConflictError,
@@ -245,7 +246,8 @@ export class ManifestStepsService {
             { field: `${field}.treated`, message: `at most the accepted ${acceptedQty} ${line.unit}` },
           ]);
         }
-        const disposal = input.operationCode.startsWith('D');
+        const disposal =
+          (await this.operationKind(input.operationCode, `${field}.operationCode`)) === OperationKind.DISPOSAL;
         const remaining = BigInt(line.receivedQuantity!) - acceptedQty;
         await this.manifests.updateLine(ctx.m, line.manifestId, line.lineNo, {
           operationCode: input.operationCode,
@@ -473,6 +475,20 @@ export class ManifestStepsService {
       memberId: ctx.principal.memberId,
       actor: ctx.principal.actor,
     };
+  }
+
+  /** RECOVERY or DISPOSAL, from the operation-code tables (Chinese methods first, then EU codes). */
+  private async operationKind(code: string, field: string): Promise<OperationKind> {
+    const index = await this.catalogue.index();
+    const entry =
+      index.operationCodes(OPERATION_SCHEMES.CN_HW_METHOD).find((o) => o.code === code) ??
+      index.operationCodes(OPERATION_SCHEMES.EU_WFD).find((o) => o.code === code);
+    if (!entry || (entry.kind !== OperationKind.RECOVERY && entry.kind !== OperationKind.DISPOSAL)) {
+      throw new ValidationFailedError(`${code} is not a utilisation or disposal method code`, [
+        { field, message: 'unknown method code (see GET /v1/catalogue/operation-codes)' },
+      ]);
+    }
+    return entry.kind;
   }
 
   private amount(value: string, unit: string, expected: string, field: string): bigint {

@@ -229,6 +229,13 @@ describe('manifests (转移联单)', () => {
     const original = await t.http().get(`/v1/manifests/${manifest.id}`).set(d.treater.auth).expect(200);
     assert.equal(original.body.lines[1].decision, 'REJECTED');
     assert.equal(original.body.lines[1].followUpManifestId, back.body.id);
+    const unknownCode = await post(
+      manifest.id,
+      'complete',
+      d.treater.auth,
+      step({ lines: [{ lineNo: 1, operationCode: 'X1', treated: { value: '10', unit: 'kg' } }] }),
+    ).expect(400);
+    assert.equal(unknownCode.body.errors[0].field, 'lines.0.operationCode');
     const completed = await post(
       manifest.id,
       'complete',

@@ -217,9 +217,13 @@ export class ReceiveStepDto extends StepDto {
 export class CompleteLineDto {
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(200) lineNo!: number;
 
-  @ApiProperty({ example: 'D10', description: 'Utilisation/disposal operation (R…, D…, C…)' })
+  @ApiProperty({
+    example: 'D10',
+    description:
+      'Utilisation or disposal method code (GET /v1/catalogue/operation-codes: CN_HW_METHOD such as D10, R9, Y10, or EU_WFD)',
+  })
   @IsString()
-  @Matches(/^[RDC]\d{1,2}$/, { message: 'operationCode must be R, D or C followed by 1–99, e.g. R4 or D10' })
+  @Matches(/^[A-Z]{1,2}\d{1,2}$/, { message: 'operationCode must be a method code such as D10, R9 or Y10' })
   operationCode!: string;
 
   @QuantityProperty('Quantity treated or disposed of (at most the accepted quantity)')
