@@ -209,11 +209,9 @@ export class ManifestStepsService {
           }
         }
       }
-      // Rejected waste stays with the consignee, free to go on a return or onward manifest.
-      const rejectedLots = dto.lines
-        .filter((l) => l.decision !== 'ACCEPTED')
-        .map((l) => lines.find((x) => x.lineNo === l.lineNo)!.lotId);
-      if (rejectedLots.length) await this.manifests.releaseLots(ctx.m, ctx.aggregate.manifest.id, rejectedLots);
+      // Received, the manifest is no longer open: its lots are free — rejected waste for a return
+      // or onward manifest, accepted waste for the consignee's own onward shipment.
+      await this.manifests.releaseLots(ctx.m, ctx.aggregate.manifest.id);
       await this.ledger.notifyChanged(
         ctx.m,
         lines.map((l) => l.lotId),
@@ -276,7 +274,6 @@ export class ManifestStepsService {
           { actor: this.actor(ctx), outbox: false },
         );
       }
-      await this.manifests.releaseLots(ctx.m, ctx.aggregate.manifest.id);
       await this.ledger.notifyChanged(
         ctx.m,
         accepted.map((l) => l.lotId),

@@ -76,11 +76,8 @@ export class ManifestsRepository {
     }
   }
 
-  async releaseLots(manager: EntityManager, manifestId: string, lotIds?: readonly string[]): Promise<void> {
-    await manager.query(
-      `DELETE FROM lot_reservations WHERE manifest_id = $1 AND ($2::uuid[] IS NULL OR lot_id = ANY($2::uuid[]))`,
-      [manifestId, lotIds ?? null],
-    );
+  async releaseLots(manager: EntityManager, manifestId: string): Promise<void> {
+    await manager.query(`DELETE FROM lot_reservations WHERE manifest_id = $1`, [manifestId]);
   }
 
   /** The manifest with its carriers and lines; the manifest row is locked for the transaction. */
