@@ -16,7 +16,13 @@ export class Api {
   requests = 0;
   constructor(readonly baseUrl: string) {}
 
-  async call<T = Record<string, unknown>>(method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    key: string | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     this.requests++;
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
@@ -30,7 +36,8 @@ export class Api {
   }
 
   get = <T = Record<string, unknown>>(path: string, key: string | null) => this.call<T>('GET', path, key);
-  post = <T = Record<string, unknown>>(path: string, key: string | null, body: unknown = {}) => this.call<T>('POST', path, key, body);
+  post = <T = Record<string, unknown>>(path: string, key: string | null, body: unknown = {}) =>
+    this.call<T>('POST', path, key, body);
 }
 
 /** A member acting through the API: its key, and a device key that signs its manifest steps. */
@@ -43,9 +50,18 @@ export interface Person {
   privateKey: KeyObject;
 }
 
-export async function enrol(api: Api, adminKey: string, organisationId: string, name: string, role: string): Promise<Person> {
+export async function enrol(
+  api: Api,
+  adminKey: string,
+  organisationId: string,
+  name: string,
+  role: string,
+): Promise<Person> {
   const member = await api.post<{ id: string }>('/v1/members', adminKey, { organisationId, name, role });
-  const key = await api.post<{ token: string }>('/v1/api-keys', adminKey, { memberId: member.id, name: `${name} (demo)` });
+  const key = await api.post<{ token: string }>('/v1/api-keys', adminKey, {
+    memberId: member.id,
+    name: `${name} (demo)`,
+  });
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const device = await api.post<{ id: string }>(`/v1/members/${member.id}/device-keys`, key.token, {
     label: `${name} 手机`,
