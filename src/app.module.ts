@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CredentialThrottlerGuard } from './auth/credential-throttler.guard';
@@ -40,6 +41,7 @@ const FEATURES = [
   FlagsModule,
   LotsModule,
   ManifestsModule,
+  AuditModule,
 ];
 
 @Module({})
