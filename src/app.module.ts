@@ -27,6 +27,7 @@ import { PermitsModule } from './permits/permits.module';
 import { QueueModule } from './queue/queue.module';
 import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
+import { RegistryModule } from './registry/registry.module';
 import { StatsModule } from './stats/stats.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -44,6 +45,7 @@ const FEATURES = [
   ManifestsModule,
   AuditModule,
   StatsModule,
+  RegistryModule,
 ];
 
 @Module({})
