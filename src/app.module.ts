@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CredentialThrottlerGuard } from './auth/credential-throttler.guard';
@@ -26,6 +27,8 @@ import { PermitsModule } from './permits/permits.module';
 import { QueueModule } from './queue/queue.module';
 import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
+import { RegistryModule } from './registry/registry.module';
+import { StatsModule } from './stats/stats.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -40,6 +43,9 @@ const FEATURES = [
   FlagsModule,
   LotsModule,
   ManifestsModule,
+  AuditModule,
+  StatsModule,
+  RegistryModule,
 ];
 
 @Module({})

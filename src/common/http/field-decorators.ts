@@ -1,6 +1,7 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { describeQuantityError, parseMass, type MassUnit } from '../quantity/decimal-quantity';
 import { isCalendarDate } from '../time/china-date';
+import { isPeriodBound } from '../time/report-period';
 
 /** Control characters (NUL and friends) never belong in names, numbers, reasons or addresses. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -46,6 +47,20 @@ export const IsMassQuantity = (unit: MassUnit, options?: ValidationOptions) =>
           const parsed = parseMass(args?.value, unit);
           return `${args?.property} ${parsed.ok ? 'is invalid' : describeQuantityError(parsed.reason, unit)}`;
         },
+      },
+    },
+    options,
+  );
+
+/** A reporting-period bound: a China calendar date YYYY-MM-DD, or an ISO 8601 instant with a zone. */
+export const IsPeriodBound = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isPeriodBound',
+      validator: {
+        validate: (value: unknown) => isPeriodBound(value),
+        defaultMessage: (args) =>
+          `${args?.property} must be a date YYYY-MM-DD (China time) or an ISO 8601 time with a zone`,
       },
     },
     options,

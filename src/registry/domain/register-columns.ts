@@ -1,0 +1,194 @@
+import { csvRecord, type CsvValue } from '../../common/csv/csv';
+import { formatMass } from '../../common/quantity/decimal-quantity';
+import { chinaDate } from '../../common/time/china-date';
+
+/**
+ * The columns of each register (HJ 1259-2022 §6.3 ledger contents, 危险废物转移管理办法 Art 10–12
+ * manifest contents), as data: the SQL selects a column of each key (quantities as integer base
+ * units with their `unit`), and the same list renders CSV and NDJSON. Pure.
+ */
+export const REGISTER_KINDS = ['incoming', 'outgoing', 'transported', 'treated'] as const;
+export type RegisterKind = (typeof REGISTER_KINDS)[number];
+
+export type ColumnType =
+  /** Free text (names, reasons): guarded against spreadsheet formula injection in CSV. */
+  | 'text'
+  /** Codes and identifiers. */
+  | 'code'
+  /** An instant: ISO 8601 UTC. */
+  | 'time'
+  /** A China calendar date derived from the column named in `from`. */
+  | 'china-date'
+  /** An integer number of base units: written in kg (exact decimal) for grams, as is for pieces. */
+  | 'quantity'
+  | 'integer';
+
+export interface Column {
+  key: string;
+  type: ColumnType;
+  /** What the column records (zh, as in HJ 1259 / the manifest), for the documentation. */
+  zh: string;
+  /** For china-date: the time column it is the date of. */
+  from?: string;
+}
+
+const c = (key: string, type: ColumnType, zh: string, from?: string): Column => ({ key, type, zh, from });
+
+const OWNER = [c('organisation_name', 'text', '台账单位名称'), c('organisation_code', 'code', '统一社会信用代码')];
+
+const LOT = [
+  c('line_no', 'integer', '联单行号'),
+  c('lot_id', 'code', '批次/容器记录编号'),
+  c('label_code', 'code', '危险废物标签数字识别码 (HJ 1276)'),
+  c('waste_code', 'code', '废物代码'),
+  c('waste_category', 'code', '废物类别'),
+  c('waste_name', 'text', '废物名称 (名录描述)'),
+];
+
+export const REGISTER_COLUMNS: Record<RegisterKind, readonly Column[]> = {
+  incoming: [
+    ...OWNER,
+    c('delivered_at', 'time', '接收 (到达) 时间'),
+    c('delivered_date', 'china-date', '接收日期 (北京时间)', 'delivered_at'),
+    c('received_at', 'time', '核验接收时间'),
+    c('manifest_number', 'code', '联单编号'),
+    c('manifest_status', 'code', '联单状态'),
+    c('consignor_name', 'text', '移出人'),
+    c('consignor_code', 'code', '移出人统一社会信用代码'),
+    c('consignor_region', 'code', '移出地行政区划代码'),
+    c('carriers', 'text', '承运人 (按顺序)'),
+    ...LOT,
+    c('hazard', 'code', '危险特性'),
+    c('physical_form', 'code', '形态'),
+    c('packaging', 'text', '包装方式'),
+    c('unit', 'code', '计量单位 (kg 或 pcs)'),
+    c('declared_quantity', 'quantity', '移出量'),
+    c('declared_containers', 'integer', '移出容器数'),
+    c('received_quantity', 'quantity', '接收量 (称重)'),
+    c('received_containers', 'integer', '接收容器数'),
+    c('received_waste_code', 'code', '核验废物代码'),
+    c('decision', 'code', '接收意见'),
+    c('accepted_quantity', 'quantity', '接受量'),
+    c('rejection_reason', 'text', '拒收原因'),
+    c('planned_operation', 'code', '拟利用处置方式'),
+    c('operation_code', 'code', '利用处置方式代码'),
+    c('treated_quantity', 'quantity', '利用处置量'),
+  ],
+  outgoing: [
+    ...OWNER,
+    c('transferred_at', 'time', '转移 (出库交运) 时间'),
+    c('transferred_date', 'china-date', '转移日期 (北京时间)', 'transferred_at'),
+    c('manifest_number', 'code', '联单编号'),
+    c('manifest_status', 'code', '联单状态'),
+    c('consignee_name', 'text', '接受人'),
+    c('consignee_code', 'code', '接受人统一社会信用代码'),
+    c('consignee_region', 'code', '接受地行政区划代码'),
+    c('consignee_licences', 'text', '接受人危险废物经营许可证编号'),
+    c('carriers', 'text', '承运人 (按顺序)'),
+    ...LOT,
+    c('hazard', 'code', '危险特性'),
+    c('physical_form', 'code', '形态'),
+    c('packaging', 'text', '包装方式'),
+    c('unit', 'code', '计量单位 (kg 或 pcs)'),
+    c('declared_quantity', 'quantity', '转移量'),
+    c('declared_containers', 'integer', '容器数'),
+    c('planned_operation', 'code', '利用处置方式'),
+    c('received_quantity', 'quantity', '接受人接收量'),
+    c('decision', 'code', '接受人接收意见'),
+    c('accepted_quantity', 'quantity', '接受量'),
+  ],
+  transported: [
+    ...OWNER,
+    c('taken_over_at', 'time', '接运时间'),
+    c('taken_over_date', 'china-date', '接运日期 (北京时间)', 'taken_over_at'),
+    c('handed_on_at', 'time', '交付时间'),
+    c('manifest_number', 'code', '联单编号'),
+    c('manifest_status', 'code', '联单状态'),
+    c('leg', 'integer', '运输段 (联运顺序)'),
+    c('vehicle_plate', 'code', '车牌号'),
+    c('operating_permit_number', 'code', '营运证件号'),
+    c('start_point', 'text', '起点'),
+    c('end_point', 'text', '终点'),
+    c('from_name', 'text', '交付方'),
+    c('to_name', 'text', '接收方'),
+    c('consignor_name', 'text', '移出人'),
+    c('consignee_name', 'text', '接受人'),
+    ...LOT,
+    c('hazard', 'code', '危险特性'),
+    c('un_number', 'code', '联合国编号'),
+    c('dangerous_goods_class', 'code', '危险货物类别'),
+    c('unit', 'code', '计量单位 (kg 或 pcs)'),
+    c('declared_quantity', 'quantity', '运输量'),
+    c('declared_containers', 'integer', '容器数'),
+  ],
+  treated: [
+    ...OWNER,
+    c('occurred_at', 'time', '利用处置完成时间'),
+    c('occurred_date', 'china-date', '利用处置日期 (北京时间)', 'occurred_at'),
+    c('event', 'code', '记录类型 (TREATED 利用/处理, DISPOSED 处置)'),
+    c('operation_code', 'code', '利用处置方式代码'),
+    c('unit', 'code', '计量单位 (kg 或 pcs)'),
+    c('quantity', 'quantity', '利用处置量'),
+    c('lot_id', 'code', '批次/容器记录编号'),
+    c('label_code', 'code', '危险废物标签数字识别码 (HJ 1276)'),
+    c('waste_code', 'code', '废物代码'),
+    c('waste_category', 'code', '废物类别'),
+    c('waste_name', 'text', '废物名称 (名录描述)'),
+    c('manifest_number', 'code', '来源联单编号 (自行利用处置为空)'),
+    c('source_name', 'text', '产生单位'),
+    c('facility_code', 'code', '利用处置设施编码'),
+    c('result', 'text', '利用处置结果'),
+    c('event_seq', 'integer', '台账事件序号 (链内)'),
+    c('event_hash', 'code', '台账事件哈希 (SHA-256)'),
+  ],
+};
+
+/** A row as the SQL returns it: `unit` is the base unit ('g' or 'pcs'), quantities integer strings. */
+export type RawRow = Record<string, unknown>;
+
+function value(row: RawRow, col: Column): CsvValue {
+  const v = row[col.key];
+  switch (col.type) {
+    case 'time':
+      return v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
+    case 'china-date': {
+      const at = row[col.from!];
+      return at instanceof Date ? chinaDate(at) : null;
+    }
+    case 'quantity':
+      if (v === null || v === undefined) return null;
+      return row.unit === 'g' ? formatMass(BigInt(v as string), 'kg') : String(v);
+    case 'code':
+      if (col.key === 'unit') return v === 'g' ? 'kg' : (v as string | null);
+      return v === null || v === undefined ? null : String(v);
+    case 'integer':
+      return v === null || v === undefined ? null : Number(v);
+    case 'text':
+      return v === null || v === undefined ? null : String(v);
+  }
+}
+
+export function csvHeader(kind: RegisterKind): string {
+  return csvRecord(REGISTER_COLUMNS[kind].map((col) => col.key));
+}
+
+const TEXT_FLAGS: Record<RegisterKind, boolean[]> = Object.fromEntries(
+  REGISTER_KINDS.map((k) => [k, REGISTER_COLUMNS[k].map((col) => col.type === 'text')]),
+) as Record<RegisterKind, boolean[]>;
+
+export function csvRow(kind: RegisterKind, row: RawRow): string {
+  return csvRecord(
+    REGISTER_COLUMNS[kind].map((col) => value(row, col)),
+    TEXT_FLAGS[kind],
+  );
+}
+
+/** One NDJSON line: the same keys and values as the CSV (no formula guard: JSON is data, not a sheet). */
+export function ndjsonRow(kind: RegisterKind, row: RawRow): string {
+  const out: Record<string, CsvValue> = {};
+  for (const col of REGISTER_COLUMNS[kind]) {
+    const v = value(row, col);
+    out[col.key] = v === undefined ? null : v;
+  }
+  return `${JSON.stringify(out)}\n`;
+}
