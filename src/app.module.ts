@@ -25,6 +25,9 @@ import { PermitsModule } from './permits/permits.module';
 import { QueueModule } from './queue/queue.module';
 import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
+import { RegulatorReadsAuditModule } from './audit/regulator-reads.module';
+import { RegulatorReadsModule } from './common/regulator-reads/regulator-reads.module';
+import { TransparencyModule } from './transparency/transparency.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -38,6 +41,8 @@ const FEATURES = [
   PermitsModule,
   FlagsModule,
   LotsModule,
+  TransparencyModule,
+  RegulatorReadsAuditModule,
 ];
 
 @Module({})
@@ -78,6 +83,7 @@ export class AppModule {
         QueueModule,
         AuthModule,
         IdempotencyModule,
+        RegulatorReadsModule,
         ThrottlerModule.forRoot({ throttlers: [{ ttl: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT }] }),
         ...FEATURES,
         ...(options.worker ? [WorkerModule] : []),

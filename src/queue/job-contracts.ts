@@ -7,6 +7,7 @@
 export enum QueueName {
   MAINTENANCE = '{maintenance}',
   RECONCILIATION = '{reconciliation}',
+  LEDGER = '{ledger}',
 }
 
 /** Every job, by name, with its payload (ids, never entities). */
@@ -15,6 +16,8 @@ export interface JobPayloads {
   'maintenance.purge-expired': { idempotencyRetentionHours: number; outboxRetentionHours: number };
   /** Lots whose chain grew (written by the ledger in the append's transaction); reconcile them. */
   'reconciliation.lots-changed': { lotIds: string[] };
+  /** Moves newly committed custody events into the global Merkle log and signs a checkpoint (scheduled). */
+  'ledger.checkpoint': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -22,6 +25,7 @@ export type JobName = keyof JobPayloads;
 export const QUEUE_OF: { readonly [K in JobName]: QueueName } = {
   'maintenance.purge-expired': QueueName.MAINTENANCE,
   'reconciliation.lots-changed': QueueName.RECONCILIATION,
+  'ledger.checkpoint': QueueName.LEDGER,
 };
 
 /** Retry and retention, explicit per queue. */
@@ -42,6 +46,10 @@ export const QUEUE_OPTIONS: {
     keepCompleted: 1_000,
     keepFailed: 5_000,
   },
+  // The checkpoint job runs every CHECKPOINT_INTERVAL_MS and is its own retry: a failed run is not
+  // retried (the next tick does the same work), one at a time per worker (a PostgreSQL advisory
+  // lock makes it one at a time across workers), little history kept for a job that runs every second.
+  [QueueName.LEDGER]: { attempts: 1, backoffMs: 1_000, concurrency: 1, keepCompleted: 100, keepFailed: 1_000 },
 };
 
 export interface JobEnvelope<N extends JobName = JobName> {
