@@ -459,6 +459,21 @@ describe('tamper-evident global log (database, job, endpoints)', () => {
       await checkpoint();
     });
 
+    it('the queueing trigger is on every partition, including one created later (PostgreSQL clones it)', async () => {
+      await t.db.query(`SELECT ledger_create_event_partition('2031-07-01')`);
+      const missing = await t.db.query(
+        `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = 'custody_events'::regclass
+            AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'tg_custody_events_log_enqueue')`,
+      );
+      assert.deepEqual(missing.rows, []);
+      const partitions = await count(
+        `SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'custody_events'::regclass`,
+      );
+      assert.ok(partitions >= 26);
+      assert.equal(await count(`SELECT count(*) AS n FROM pg_class WHERE relname = 'custody_events_p203107'`), 1);
+    });
+
     it('a signed checkpoint never changes: same bytes after later runs', async () => {
       const first = (await t.http().get('/v1/ledger/checkpoints?limit=200').expect(200)).body.items as Checkpoint[];
       await record(gen, lots[0], storedBody());
