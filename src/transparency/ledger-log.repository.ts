@@ -49,6 +49,10 @@ const WRITER_LOCK = `hashtextextended('custody-ledger:ledger-checkpoint', 0)`;
 const CHECKPOINT_COLUMNS = `tree_size::int8 AS "treeSize", encode(root_hash, 'hex') AS "rootHash", issued_at AS "issuedAt",
   key_id AS "keyId", signature`;
 
+/** The same, for to_jsonb: bytea has no JSON form, so the signature is base64 text. */
+const CHECKPOINT_JSON_COLUMNS = `tree_size AS "treeSize", encode(root_hash, 'hex') AS "rootHash", issued_at AS "issuedAt",
+  key_id AS "keyId", encode(signature, 'base64') AS signature`;
+
 interface RawCheckpoint {
   treeSize: string;
   rootHash: string;
@@ -227,13 +231,38 @@ export class LedgerLogRepository implements AlignedNodeStore {
     });
   }
 
-  async entry(lotId: string, seq: number): Promise<LogEntry | null> {
-    const rows: LogEntry[] = await this.dataSource.query(
-      `SELECT log_index::int8 AS "logIndex", lot_id AS "lotId", seq, encode(event_hash, 'hex') AS "eventHash"
-         FROM ledger_log_entries WHERE lot_id = $1 AND seq = $2`,
-      [lotId, seq],
-    );
-    return rows[0] ? { ...rows[0], logIndex: Number(rows[0].logIndex) } : null;
+  /**
+   * What an inclusion proof needs besides the audit path, in one statement: the event's log index,
+   * its hash as stored now (null if the row is gone), and the checkpoint of `treeSize` (the latest
+   * when null). Each part is null when absent.
+   */
+  async proofContext(
+    lotId: string,
+    seq: number,
+    treeSize: number | null,
+  ): Promise<{ logIndex: number | null; eventHash: string | null; checkpoint: SignedCheckpoint | null }> {
+    const checkpointWhere = treeSize === null ? '' : 'WHERE tree_size = $3';
+    const [row]: Array<{ logIndex: string | null; eventHash: string | null; checkpoint: RawCheckpoint | null }> =
+      await this.dataSource.query(
+        `SELECT le.log_index::int8 AS "logIndex", encode(e.hash, 'hex') AS "eventHash",
+                (SELECT to_jsonb(c) FROM (SELECT ${CHECKPOINT_JSON_COLUMNS}
+                                            FROM ledger_checkpoints ${checkpointWhere}
+                                           ORDER BY tree_size DESC LIMIT 1) c) AS checkpoint
+           FROM (SELECT 1) AS one
+           LEFT JOIN ledger_log_entries le ON le.lot_id = $1 AND le.seq = $2
+           LEFT JOIN lots l ON l.id = le.lot_id
+           LEFT JOIN custody_events e ON e.lot_id = le.lot_id AND e.chain_started_at = l.created_at AND e.seq = le.seq`,
+        treeSize === null ? [lotId, seq] : [lotId, seq, treeSize],
+      );
+    const c = row.checkpoint as
+      (Omit<RawCheckpoint, 'issuedAt' | 'signature'> & { issuedAt: string; signature: string }) | null;
+    return {
+      logIndex: row.logIndex === null ? null : Number(row.logIndex),
+      eventHash: row.eventHash,
+      checkpoint: c
+        ? toCheckpoint({ ...c, issuedAt: new Date(c.issuedAt), signature: Buffer.from(c.signature, 'base64') })
+        : null,
+    };
   }
 
   /** Every logged event of a lot, by seq. */

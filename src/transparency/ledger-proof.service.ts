@@ -3,7 +3,6 @@ import { AppConfig } from '../config/app-config';
 import { ForbiddenError, NotFoundError, ValidationFailedError } from '../common/problem/domain-errors';
 import { isRegulator, type Principal } from '../common/auth/principal';
 import { decodeCursor, pageLimit, toPage, type PageQueryDto } from '../common/pagination/cursor';
-import { LedgerReader } from '../ledger/ledger-reader';
 import type { LotViewer } from '../ledger/ledger.repository';
 import { LedgerWriter } from '../ledger/ledger-writer';
 import type { SignedCheckpoint } from './domain/checkpoint';
@@ -55,7 +54,6 @@ export class LedgerProofService {
   constructor(
     private readonly log: LedgerLogRepository,
     private readonly heads: LedgerWriter,
-    private readonly events: LedgerReader,
     private readonly config: AppConfig,
   ) {
     this.nodes = new AlignedNodeSubtreeSource(log);
@@ -111,19 +109,20 @@ export class LedgerProofService {
    * it entered the log, the proof does not verify, which is the point.
    */
   async inclusion(lotId: string, seq: number, principal: Principal, treeSize?: number): Promise<InclusionProofJson> {
-    // Two rounds of parallel queries. Round 1: may the caller see the lot, the event's log entry,
-    // the checkpoint. Nothing is answered before the tenancy check.
-    const [heads, entry, checkpoint] = await Promise.all([
+    // Two rounds, three queries. Round 1: may the caller see the lot (the lots' tenancy rule), and
+    // the event's log index, hash and checkpoint in one statement. Nothing is answered before the
+    // tenancy check.
+    const [heads, context] = await Promise.all([
       this.heads.readHeads([lotId], viewerOf(principal)),
-      this.log.entry(lotId, seq),
-      treeSize === undefined ? this.log.latestCheckpoint() : this.log.checkpoint(treeSize),
+      this.log.proofContext(lotId, seq, treeSize ?? null),
     ]);
     const head = heads.get(lotId);
     if (!head || !head.viewer || (!head.viewer.party && !head.viewer.inJurisdiction)) {
       throw new NotFoundError('Lot', lotId);
     }
     if (seq > head.seq) throw new NotFoundError('Custody event', `${lotId}/${seq}`);
-    if (!entry) {
+    const { logIndex, eventHash, checkpoint } = context;
+    if (logIndex === null) {
       throw new NotInLogError(
         lotId,
         seq,
@@ -132,30 +131,21 @@ export class LedgerProofService {
         { reason: 'not-yet-logged' },
       );
     }
+    if (eventHash === null) throw new NotFoundError('Custody event', `${lotId}/${seq}`);
     if (!checkpoint) throw treeSize === undefined ? NO_CHECKPOINT_YET() : NO_CHECKPOINT_OF(treeSize);
-    if (entry.logIndex >= checkpoint.treeSize) {
+    if (logIndex >= checkpoint.treeSize) {
       throw new NotInLogError(
         lotId,
         seq,
-        `Event ${seq} of lot ${lotId} entered the log at index ${entry.logIndex}, after the checkpoint of tree size ` +
+        `Event ${seq} of lot ${lotId} entered the log at index ${logIndex}, after the checkpoint of tree size ` +
           `${checkpoint.treeSize}: ask for a later checkpoint.`,
-        { reason: 'after-checkpoint', logIndex: entry.logIndex },
+        { reason: 'after-checkpoint', logIndex },
       );
     }
-    // Round 2: the event as stored now, and the audit path (one query of aligned nodes).
-    const [[event], auditPath] = await Promise.all([
-      this.events.events(head, seq - 1, 1),
-      inclusionProof(entry.logIndex, checkpoint.treeSize, this.nodes),
-    ]);
-    if (!event || event.seq !== seq) throw new NotFoundError('Custody event', `${lotId}/${seq}`);
-    const leaf = custodyLeaf({ logIndex: entry.logIndex, lotId, seq, eventHash: event.hash });
-    return inclusionProofJson({
-      leaf,
-      leafHash: custodyLeafHash(leaf),
-      leafIndex: entry.logIndex,
-      auditPath,
-      checkpoint: signedPart(checkpoint),
-    });
+    // Round 2: the audit path (one query of aligned nodes).
+    const auditPath = await inclusionProof(logIndex, checkpoint.treeSize, this.nodes);
+    const leaf = custodyLeaf({ logIndex, lotId, seq, eventHash });
+    return inclusionProofJson({ leaf, leafHash: custodyLeafHash(leaf), leafIndex: logIndex, auditPath, checkpoint });
   }
 
   /** The consistency proof from the checkpoint of size `from` to that of size `to` (the latest when omitted). */
