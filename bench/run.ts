@@ -8,10 +8,11 @@ import { fmt, summarise, type Summary } from './lib/stats';
 import type { Workload } from './lib/workload';
 import { emptyPost } from './workloads/empty-post';
 import { memory } from './workloads/memory';
+import { merkleCheckpoints } from './workloads/merkle-checkpoints';
 import { outboxRelay } from './workloads/outbox-relay';
 
 /** In run order; `memory` last (it reports the peak over the whole run). */
-const WORKLOADS: Workload[] = [emptyPost, outboxRelay, memory];
+const WORKLOADS: Workload[] = [emptyPost, outboxRelay, merkleCheckpoints, memory];
 
 interface Options {
   only: string[] | null;

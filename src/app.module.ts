@@ -29,6 +29,9 @@ import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
 import { RegistryModule } from './registry/registry.module';
 import { StatsModule } from './stats/stats.module';
+import { RegulatorReadsAuditModule } from './audit/regulator-reads.module';
+import { RegulatorReadsModule } from './common/regulator-reads/regulator-reads.module';
+import { TransparencyModule } from './transparency/transparency.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -46,6 +49,8 @@ const FEATURES = [
   AuditModule,
   StatsModule,
   RegistryModule,
+  TransparencyModule,
+  RegulatorReadsAuditModule,
 ];
 
 @Module({})
@@ -86,6 +91,7 @@ export class AppModule {
         QueueModule,
         AuthModule,
         IdempotencyModule,
+        RegulatorReadsModule,
         ThrottlerModule.forRoot({ throttlers: [{ ttl: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT }] }),
         ...FEATURES,
         ...(options.worker ? [WorkerModule] : []),

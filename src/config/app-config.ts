@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { importSigningKey } from '../transparency/domain/checkpoint';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
@@ -98,24 +99,59 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   CLOCK_SKEW_SECONDS = 300;
+
+  /**
+   * The Ed25519 key that signs the global log's checkpoints: a PKCS#8 PEM ("-----BEGIN PRIVATE
+   * KEY-----"; newlines may be written as `\n`). Production must set it. When absent, the worker
+   * signs with an ephemeral key generated for the life of the process (with a WARNING); only its
+   * public key is stored. Never logged, never returned.
+   */
+  @IsOptional()
+  @IsString()
+  LEDGER_SIGNING_KEY?: string;
+
+  /** How often the worker checkpoints the global log (ms); nothing is signed when nothing is new. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CHECKPOINT_INTERVAL_MS = 1_000;
+
+  /** Most events one checkpoint adds; a larger backlog is checkpointed in several slices. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  CHECKPOINT_MAX_LEAVES = 10_000;
 }
+
+/** Settings whose values never appear in an error message or a log. */
+const SECRETS: ReadonlySet<string> = new Set(['ADMIN_API_KEY', 'LEDGER_SIGNING_KEY']);
 
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, unknown> = {};
-  for (const name of [...known, 'ADMIN_API_KEY']) {
+  for (const name of [...known, 'ADMIN_API_KEY', 'LEDGER_SIGNING_KEY']) {
     const value = env[name];
     if (value !== undefined && value !== '') raw[name] = value;
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
-  if (errors.length > 0) {
-    const lines = errors.map(
-      (e) => `  - ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
-    throw new ConfigError(`Invalid configuration (${errors.length} problem(s)):\n${lines.join('\n')}`);
+  const lines = errors.map(
+    (e) =>
+      `  - ${e.property}=${SECRETS.has(e.property) ? '[redacted]' : JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
+  if (typeof config.LEDGER_SIGNING_KEY === 'string') {
+    try {
+      importSigningKey(config.LEDGER_SIGNING_KEY);
+    } catch (error) {
+      // importSigningKey's messages never contain key material.
+      lines.push(`  - LEDGER_SIGNING_KEY=[redacted]: ${(error as Error).message}`);
+    }
+  }
+  if (lines.length > 0) {
+    throw new ConfigError(`Invalid configuration (${lines.length} problem(s)):\n${lines.join('\n')}`);
   }
   return config;
 }

@@ -13,6 +13,7 @@ import { Allow, CurrentPrincipal } from '../common/auth/access.decorators';
 import type { Principal } from '../common/auth/principal';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { PageQueryDto } from '../common/pagination/cursor';
+import { AuditRegulatorRead, itemIds } from '../common/regulator-reads/regulator-read.interceptor';
 import { MemberRole } from '../members/entities/member.entity';
 import { OrganisationRole } from '../organisations/entities/organisation.entity';
 import { CreateLotDto } from './dto/create-lot.dto';
@@ -59,6 +60,7 @@ export class LotsController {
 
   @Get()
   @Allow({ members: true })
+  @AuditRegulatorRead('lot', itemIds)
   @ApiOperation({
     summary: 'Lots the caller is or was a party to (regulators: lots with a party in their jurisdiction)',
   })
@@ -84,6 +86,7 @@ export class LotsController {
 
   @Get(':id')
   @Allow({ members: true })
+  @AuditRegulatorRead('lot', 'id')
   @ApiOperation({ summary: 'One lot, with its lineage' })
   @ApiOkResponse({ type: LotDetailResponseDto })
   @ApiNotFoundResponse({ description: NOT_VISIBLE })
@@ -115,6 +118,7 @@ export class LotsController {
 
   @Get(':id/events')
   @Allow({ members: true })
+  @AuditRegulatorRead('lot', 'id')
   @ApiOperation({ summary: "The lot's events in chain order (cursor by seq)" })
   @ApiOkResponse({ type: LotEventPageDto })
   @ApiNotFoundResponse({ description: NOT_VISIBLE })
@@ -143,6 +147,7 @@ export class LotsController {
 
   @Get(':id/verification')
   @Allow({ members: true })
+  @AuditRegulatorRead('lot', 'id')
   @ApiOperation({
     summary: "Recompute the lot's hash chain",
     description: 'Reports OK, or the first bad sequence number and why (docs/ledger.md).',

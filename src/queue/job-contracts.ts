@@ -7,6 +7,7 @@
 export enum QueueName {
   MAINTENANCE = '{maintenance}',
   RECONCILIATION = '{reconciliation}',
+  LEDGER = '{ledger}',
 }
 
 /** Every job, by name, with its payload (ids, never entities). */
@@ -17,6 +18,8 @@ export interface JobPayloads {
   'reconciliation.lots-changed': { lotIds: string[] };
   /** A manifest changed state (written by every manifest step, in its transaction). */
   'reconciliation.manifests-changed': { manifestIds: string[] };
+  /** Moves newly committed custody events into the global Merkle log and signs a checkpoint (scheduled). */
+  'ledger.checkpoint': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -25,6 +28,7 @@ export const QUEUE_OF: { readonly [K in JobName]: QueueName } = {
   'maintenance.purge-expired': QueueName.MAINTENANCE,
   'reconciliation.lots-changed': QueueName.RECONCILIATION,
   'reconciliation.manifests-changed': QueueName.RECONCILIATION,
+  'ledger.checkpoint': QueueName.LEDGER,
 };
 
 /** Retry and retention, explicit per queue. */
@@ -45,6 +49,10 @@ export const QUEUE_OPTIONS: {
     keepCompleted: 1_000,
     keepFailed: 5_000,
   },
+  // The checkpoint job runs every CHECKPOINT_INTERVAL_MS and is its own retry: a failed run is not
+  // retried (the next tick does the same work), one at a time per worker (a PostgreSQL advisory
+  // lock makes it one at a time across workers), little history kept for a job that runs every second.
+  [QueueName.LEDGER]: { attempts: 1, backoffMs: 1_000, concurrency: 1, keepCompleted: 100, keepFailed: 1_000 },
 };
 
 export interface JobEnvelope<N extends JobName = JobName> {
