@@ -19,6 +19,8 @@ import { DatabaseModule } from './database/database.module';
 import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { LotsModule } from './lots/lots.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { AdminModule } from './admin/admin.module';
 import { MembersModule } from './members/members.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermitsModule } from './permits/permits.module';
@@ -38,6 +40,8 @@ const FEATURES = [
   PermitsModule,
   FlagsModule,
   LotsModule,
+  ReconciliationModule,
+  AdminModule,
 ];
 
 @Module({})

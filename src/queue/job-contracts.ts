@@ -13,8 +13,33 @@ export enum QueueName {
 export interface JobPayloads {
   /** Deletes idempotency keys and processed outbox rows past their retention. */
   'maintenance.purge-expired': { idempotencyRetentionHours: number; outboxRetentionHours: number };
-  /** Lots whose chain grew (written by the ledger in the append's transaction); reconcile them. */
+  /**
+   * Lots whose chain grew (written by the ledger in the append's transaction): reconcile them, the
+   * medical institutions that generated them and the facility months their events touch.
+   */
   'reconciliation.lots-changed': { lotIds: string[] };
+  /** Manifests whose state changed (written by the manifests feature in its transaction): reconcile them. */
+  'reconciliation.manifests-changed': { manifestIds: string[] };
+  /**
+   * Scheduled (RECONCILIATION_SWEEP_MS): selects the subjects whose time-based findings may have
+   * changed (due) and lots never evaluated, and writes `run-batch` jobs for them to the outbox.
+   */
+  'reconciliation.sweep': Record<string, never>;
+  /** Plans a full run: selects its subjects and writes its batches to the outbox, in one transaction. */
+  'reconciliation.run-plan': { runId: string };
+  /**
+   * Reconciles a batch of subjects (hundreds) in one transaction. `runId` null: a sweep's batch.
+   * `expand`: also reconcile the institutions and facility months related to the lots.
+   */
+  'reconciliation.run-batch': {
+    runId: string | null;
+    batchNo: number;
+    lotIds: string[];
+    organisationIds: string[];
+    facilityPeriods?: string[];
+    manifestIds?: string[];
+    expand?: boolean;
+  };
 }
 
 export type JobName = keyof JobPayloads;
@@ -22,6 +47,10 @@ export type JobName = keyof JobPayloads;
 export const QUEUE_OF: { readonly [K in JobName]: QueueName } = {
   'maintenance.purge-expired': QueueName.MAINTENANCE,
   'reconciliation.lots-changed': QueueName.RECONCILIATION,
+  'reconciliation.manifests-changed': QueueName.RECONCILIATION,
+  'reconciliation.sweep': QueueName.RECONCILIATION,
+  'reconciliation.run-plan': QueueName.RECONCILIATION,
+  'reconciliation.run-batch': QueueName.RECONCILIATION,
 };
 
 /** Retry and retention, explicit per queue. */
@@ -32,15 +61,25 @@ export const QUEUE_OPTIONS: {
     concurrency: number;
     keepCompleted: number;
     keepFailed: number;
+    /** Times a job may be found stalled (its worker died) before BullMQ fails it; the outbox then redispatches it. */
+    maxStalledCount: number;
   };
 } = {
-  [QueueName.MAINTENANCE]: { attempts: 5, backoffMs: 5_000, concurrency: 1, keepCompleted: 100, keepFailed: 1_000 },
+  [QueueName.MAINTENANCE]: {
+    attempts: 5,
+    backoffMs: 5_000,
+    concurrency: 1,
+    keepCompleted: 100,
+    keepFailed: 1_000,
+    maxStalledCount: 1,
+  },
   [QueueName.RECONCILIATION]: {
     attempts: 8,
     backoffMs: 2_000,
     concurrency: 4,
     keepCompleted: 1_000,
     keepFailed: 5_000,
+    maxStalledCount: 3,
   },
 };
 

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { QUEUE_OF, QUEUE_OPTIONS, QueueName, type JobEnvelope, type JobName, type JobPayloads } from './job-contracts';
@@ -55,6 +55,11 @@ export class JobQueue implements OnApplicationShutdown {
         ),
       ),
     );
+  }
+
+  /** A job still known to Redis (waiting, active, delayed, completed or failed and kept), or undefined. */
+  async getJob(name: JobName, jobId: string): Promise<Job | undefined> {
+    return this.queue(QUEUE_OF[name]).getJob(jobId);
   }
 
   /** Registers (or updates) a repeatable job; idempotent across restarts and processes. */

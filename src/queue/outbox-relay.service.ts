@@ -2,9 +2,12 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { AppConfig } from '../config/app-config';
 import { QUEUE_OF, type JobName } from './job-contracts';
 import { JobQueue } from './job-queue';
-import { outboxJobId, OutboxRepository } from './outbox.repository';
+import { outboxJobId, OutboxRepository, type ClaimedMessage } from './outbox.repository';
+import { WorkerService } from './worker.service';
 
 const BATCH = 1000;
+/** A row dispatched this many times without its job ever completing has failed for good. */
+export const MAX_DISPATCHES = 10;
 
 /**
  * Moves outbox rows to BullMQ in bulk. Polls every OUTBOX_POLL_MS, and at once again while
@@ -22,6 +25,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     private readonly config: AppConfig,
     private readonly outbox: OutboxRepository,
     private readonly queue: JobQueue,
+    private readonly worker: WorkerService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,16 +49,51 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       });
       await this.outbox.markFailed(m.id);
     }
-    const known = claimed.filter((m) => m.jobName in QUEUE_OF);
+    const candidates = claimed.filter((c) => c.jobName in QUEUE_OF);
     try {
+      const known: ClaimedMessage[] = [];
+      for (const m of candidates) {
+        if (m.dispatchCount <= 1 || (await this.redispatchable(m))) known.push(m);
+      }
       await this.queue.addBulk(
         known.map((m) => ({ name: m.jobName as JobName, payload: m.payload as never, jobId: outboxJobId(m.id) })),
       );
     } catch (error) {
-      await this.outbox.unclaim(known.map((m) => m.id)).catch(() => undefined);
+      await this.outbox.unclaim(candidates.map((m) => m.id)).catch(() => undefined);
       throw error;
     }
     return claimed.length;
+  }
+
+  /**
+   * A row dispatched before and still not processed: its job id may still be known to Redis, and
+   * BullMQ ignores an add whose id exists. Waiting or running: leave it. Completed: the handler
+   * succeeded, only the mark was lost. Failed without our failure record (it stalled too often,
+   * its worker dying under it): remove it and dispatch it again, up to MAX_DISPATCHES. Unknown
+   * (Redis lost it): dispatch it again.
+   */
+  private async redispatchable(m: ClaimedMessage): Promise<boolean> {
+    const jobId = outboxJobId(m.id);
+    const job = await this.queue.getJob(m.jobName as JobName, jobId);
+    const state = job ? await job.getState() : 'unknown';
+    if (state === 'completed') {
+      await this.outbox.markProcessed(m.id);
+      return false;
+    }
+    if (state !== 'failed' && state !== 'unknown') return false;
+    if (m.dispatchCount > MAX_DISPATCHES) {
+      await this.worker.failedForGood({
+        queue: QUEUE_OF[m.jobName as JobName],
+        jobId,
+        jobName: m.jobName,
+        payload: m.payload,
+        attempts: m.dispatchCount - 1,
+        error: `dispatched ${m.dispatchCount - 1} times without completing (last state: ${state}); last error: ${job?.failedReason ?? 'none'}`,
+      });
+      return false;
+    }
+    if (state === 'failed') await job!.remove();
+    return true;
   }
 
   private schedule(delay: number): void {

@@ -6,6 +6,8 @@ export interface ClaimedMessage {
   id: string;
   jobName: string;
   payload: unknown;
+  /** Dispatches so far, this one included (more than 1: a redispatch). */
+  dispatchCount: number;
 }
 
 /** Outbox rows are job ids too: `outbox-<id>`, so BullMQ drops a duplicate while one is pending. */
@@ -45,7 +47,7 @@ export class OutboxRepository {
                ORDER BY id
                LIMIT $1
                FOR UPDATE SKIP LOCKED)
-       RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload`,
+       RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload, o.dispatch_count AS "dispatchCount"`,
       [limit, redispatchAfterMs],
     );
     return rows;

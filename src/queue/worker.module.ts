@@ -1,6 +1,6 @@
-import { Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { JobQueue } from './job-queue';
+import { ProvidesSchedules, type JobSchedule, type SchedulesJobs } from './job-handler';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PurgeExpiredHandler } from './purge-expired.handler';
 import { WorkerService } from './worker.service';
@@ -8,14 +8,16 @@ import { WorkerService } from './worker.service';
 const HOUR = 3_600_000;
 
 @Injectable()
-class MaintenanceSchedule implements OnApplicationBootstrap {
-  constructor(private readonly queue: JobQueue) {}
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.schedule(
-      'maintenance.purge-expired',
-      { idempotencyRetentionHours: 7 * 24, outboxRetentionHours: 7 * 24 },
-      HOUR,
-    );
+@ProvidesSchedules()
+class MaintenanceSchedule implements SchedulesJobs {
+  schedules(): JobSchedule[] {
+    return [
+      {
+        name: 'maintenance.purge-expired',
+        payload: { idempotencyRetentionHours: 7 * 24, outboxRetentionHours: 7 * 24 },
+        everyMs: HOUR,
+      },
+    ];
   }
 }
 
@@ -27,6 +29,6 @@ class MaintenanceSchedule implements OnApplicationBootstrap {
 @Module({
   imports: [DiscoveryModule],
   providers: [WorkerService, OutboxRelayService, PurgeExpiredHandler, MaintenanceSchedule],
-  exports: [OutboxRelayService],
+  exports: [OutboxRelayService, WorkerService],
 })
 export class WorkerModule {}

@@ -56,7 +56,9 @@ export interface OrganisationFacts {
 export type CustodyEventType =
   | 'GENERATED'
   | 'STORED'
+  | 'RETRIEVED'
   | 'PACKAGED'
+  | 'RELABELLED'
   | 'HANDED_OVER'
   | 'RECEIVED'
   | 'REJECTED'
