@@ -9,9 +9,10 @@ import type { Workload } from './lib/workload';
 import { emptyPost } from './workloads/empty-post';
 import { memory } from './workloads/memory';
 import { outboxRelay } from './workloads/outbox-relay';
+import { reconciliationRun } from './workloads/reconciliation-run';
 
 /** In run order; `memory` last (it reports the peak over the whole run). */
-const WORKLOADS: Workload[] = [emptyPost, outboxRelay, memory];
+const WORKLOADS: Workload[] = [emptyPost, outboxRelay, reconciliationRun, memory];
 
 interface Options {
   only: string[] | null;

@@ -62,6 +62,24 @@ export class JobQueue implements OnApplicationShutdown {
     return this.queue(QUEUE_OF[name]).getJob(jobId);
   }
 
+  /**
+   * Forgets a job id that is in no state list any more, so that it can be added again: BullMQ
+   * ignores an add whose id still has a hash, and a Redis that lost part of its keys (or a job
+   * failed on a hash already gone) can leave such a remnant. Not for a job waiting or running.
+   */
+  async discard(name: JobName, jobId: string): Promise<void> {
+    const queue = this.queue(QUEUE_OF[name]);
+    const job = await queue.getJob(jobId);
+    if (!job) return;
+    try {
+      await job.remove();
+    } catch {
+      const client = await queue.getBackend().client;
+      const key = queue.toKey(jobId);
+      await client.del(key, `${key}:logs`, `${key}:lock`);
+    }
+  }
+
   /** Registers (or updates) a repeatable job; idempotent across restarts and processes. */
   async schedule<N extends JobName>(name: N, payload: JobPayloads[N], everyMs: number): Promise<void> {
     await this.queue(QUEUE_OF[name]).upsertJobScheduler(name, { every: everyMs }, { name, data: payload });

@@ -69,21 +69,22 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
    * A row dispatched before and still not processed: its job id may still be known to Redis, and
    * BullMQ ignores an add whose id exists. Waiting or running: leave it. Completed: the handler
    * succeeded, only the mark was lost. Failed without our failure record (it stalled too often,
-   * its worker dying under it): remove it and dispatch it again, up to MAX_DISPATCHES. Unknown
-   * (Redis lost it): dispatch it again.
+   * its worker dying under it), in no list (a remnant of lost keys), or unknown (Redis lost it):
+   * forget what is left of it and dispatch it again, up to MAX_DISPATCHES.
    */
   private async redispatchable(m: ClaimedMessage): Promise<boolean> {
+    const name = m.jobName as JobName;
     const jobId = outboxJobId(m.id);
-    const job = await this.queue.getJob(m.jobName as JobName, jobId);
-    const state = job ? await job.getState() : 'unknown';
+    const job = await this.queue.getJob(name, jobId);
+    const state = job ? await job.getState() : 'missing';
     if (state === 'completed') {
       await this.outbox.markProcessed(m.id);
       return false;
     }
-    if (state !== 'failed' && state !== 'unknown') return false;
+    if (['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return false;
     if (m.dispatchCount > MAX_DISPATCHES) {
       await this.worker.failedForGood({
-        queue: QUEUE_OF[m.jobName as JobName],
+        queue: QUEUE_OF[name],
         jobId,
         jobName: m.jobName,
         payload: m.payload,
@@ -92,7 +93,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       });
       return false;
     }
-    if (state === 'failed') await job!.remove();
+    if (job) await this.queue.discard(name, jobId);
     return true;
   }
 
