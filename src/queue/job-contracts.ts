@@ -83,6 +83,23 @@ export const QUEUE_OPTIONS: {
   },
 };
 
+const union = (lists: (readonly string[] | undefined)[]): string[] => [...new Set(lists.flatMap((l) => l ?? []))];
+
+/**
+ * Jobs whose pending rows the outbox relay may merge into one job (up to MERGE_MAX_ROWS rows):
+ * many small changes become one batch, read and written set-based. The merge of payloads must
+ * mean the same work as running each of them.
+ */
+export const MERGEABLE: { readonly [K in JobName]?: (payloads: JobPayloads[K][]) => JobPayloads[K] } = {
+  'reconciliation.lots-changed': (ps) => ({ lotIds: union(ps.map((p) => p.lotIds)) }),
+  'reconciliation.manifests-changed': (ps) => ({ manifestIds: union(ps.map((p) => p.manifestIds)) }),
+};
+
+export const MERGE_MAX_ROWS = 500;
+
+/** Field of a merged job's data listing the outbox rows it stands for (all marked processed with it). */
+export const OUTBOX_IDS_FIELD = '_outboxIds';
+
 export interface JobEnvelope<N extends JobName = JobName> {
   name: N;
   payload: JobPayloads[N];

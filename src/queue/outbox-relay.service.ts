@@ -1,11 +1,43 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { QUEUE_OF, type JobName } from './job-contracts';
+import { MERGE_MAX_ROWS, MERGEABLE, OUTBOX_IDS_FIELD, QUEUE_OF, type JobEnvelope, type JobName } from './job-contracts';
 import { JobQueue } from './job-queue';
-import { outboxJobId, OutboxRepository, type ClaimedMessage } from './outbox.repository';
+import { mergedJobId, outboxJobId, OutboxRepository, type ClaimedMessage } from './outbox.repository';
 import { WorkerService } from './worker.service';
 
 const BATCH = 1000;
+/**
+ * The jobs for claimed rows: rows of a MERGEABLE job dispatched for the first time are merged, up
+ * to MERGE_MAX_ROWS per job (their ids listed in the job's data); every other row is its own job,
+ * id `outbox-<id>` (a redispatched row goes alone: it may be the survivor of a lost merged job).
+ */
+export function envelopes(rows: readonly ClaimedMessage[]): JobEnvelope[] {
+  const out: JobEnvelope[] = [];
+  const groups = new Map<JobName, ClaimedMessage[]>();
+  for (const m of rows) {
+    const name = m.jobName as JobName;
+    if (MERGEABLE[name] && m.dispatchCount <= 1) groups.set(name, [...(groups.get(name) ?? []), m]);
+    else out.push({ name, payload: m.payload as never, jobId: outboxJobId(m.id) });
+  }
+  for (const [name, group] of groups) {
+    const merge = MERGEABLE[name] as (payloads: unknown[]) => Record<string, unknown>;
+    for (let i = 0; i < group.length; i += MERGE_MAX_ROWS) {
+      const part = group.slice(i, i + MERGE_MAX_ROWS);
+      if (part.length === 1) {
+        out.push({ name, payload: part[0].payload as never, jobId: outboxJobId(part[0].id) });
+        continue;
+      }
+      const ids = part.map((m) => m.id);
+      out.push({
+        name,
+        payload: { ...merge(part.map((m) => m.payload)), [OUTBOX_IDS_FIELD]: ids } as never,
+        jobId: mergedJobId(ids),
+      });
+    }
+  }
+  return out;
+}
+
 /** A row dispatched this many times without its job ever completing has failed for good. */
 export const MAX_DISPATCHES = 10;
 
@@ -55,9 +87,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       for (const m of candidates) {
         if (m.dispatchCount <= 1 || (await this.redispatchable(m))) known.push(m);
       }
-      await this.queue.addBulk(
-        known.map((m) => ({ name: m.jobName as JobName, payload: m.payload as never, jobId: outboxJobId(m.id) })),
-      );
+      await this.queue.addBulk(envelopes(known));
     } catch (error) {
       await this.outbox.unclaim(candidates.map((m) => m.id)).catch(() => undefined);
       throw error;

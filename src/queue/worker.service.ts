@@ -12,7 +12,7 @@ import {
   type SchedulesJobs,
 } from './job-handler';
 import { JobQueue } from './job-queue';
-import { outboxIdOf, OutboxRepository } from './outbox.repository';
+import { outboxIdsOf, OutboxRepository } from './outbox.repository';
 
 /** Schedules are registered again this often (a Redis that lost its keys gets them back). */
 const SCHEDULE_REFRESH_MS = 60_000;
@@ -93,8 +93,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     const result = await handler.handle(job.data, { jobId: job.id, attempt: job.attemptsMade + 1 });
-    const outboxId = outboxIdOf(job.id);
-    if (outboxId) await this.outbox.markProcessed(outboxId);
+    const outboxIds = outboxIdsOf(job.id, job.data);
+    if (outboxIds.length > 0) await this.outbox.markProcessed(outboxIds);
     return result;
   }
 
@@ -119,8 +119,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   async failedForGood(f: FailedForGood): Promise<void> {
     try {
       await this.outbox.recordFailure(f);
-      const outboxId = outboxIdOf(f.jobId);
-      if (outboxId) await this.outbox.markFailed(outboxId);
+      const outboxIds = outboxIdsOf(f.jobId, f.payload);
+      if (outboxIds.length > 0) await this.outbox.markFailed(outboxIds);
     } catch (e) {
       // The outbox row stays unprocessed, so the relay dispatches it again later.
       this.logger.error(`could not record failure of ${f.jobId}: ${(e as Error).message}`);
