@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { WorkerService } from '../../src/queue/worker.service';
 import { CN_DEFAULT_PROFILE } from '../../src/reconciliation/domain/rule-profile';
 import { monthOf } from '../../src/reconciliation/facts/facility-months';
+import { FactsLoader } from '../../src/reconciliation/facts/facts.loader';
+import type { ManifestFactsSource } from '../../src/reconciliation/facts/manifest-facts.source';
 import { createActor, startTestApp, type Actor, type TestApp } from '../support/test-app';
 import { createLot, storedBody } from '../support/lots';
 import { waitFor } from '../support/wait-for';
@@ -223,6 +226,35 @@ describe('reconciliation: lots → jobs → flags', () => {
     assert.equal(detail.body.history[1].actor, 'system:reconciliation');
   });
 
+  it('a chain altered behind the ledger’s back raises CHAIN_TAMPERED at its next reconciliation', async () => {
+    const client = await t.db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL session_replication_role = replica`);
+      await client.query(
+        `UPDATE custody_events SET payload = payload || '{"handlerName":"forged"}' WHERE lot_id = $1 AND seq = 2`,
+        [lot.clean],
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    await t.db.query(
+      `INSERT INTO outbox_messages (job_name, payload) VALUES ('reconciliation.lots-changed', jsonb_build_object('lotIds', jsonb_build_array($1::text)))`,
+      [lot.clean],
+    );
+    await drained(t);
+    const { rows } = await t.db.query(
+      `SELECT dedupe_key, severity, evidence, organisation_ids FROM flags WHERE rule_id = 'CHAIN_TAMPERED'`,
+    );
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].dedupe_key, `CHAIN_TAMPERED:LOT:${lot.clean}`);
+    assert.equal(rows[0].severity, 'CRITICAL');
+    assert.equal(rows[0].evidence.firstFailure.seq, 2);
+    assert.match(rows[0].evidence.firstFailure.reason, /^hash-mismatch/);
+    assert.deepEqual(rows[0].organisation_ids, [factory.organisationId]);
+  });
+
   describe('POST /v1/reconciliation/runs', () => {
     it('401 without a key', async () => {
       await t.http().post('/v1/reconciliation/runs').send({}).expect(401);
@@ -352,6 +384,28 @@ describe('reconciliation: lots → jobs → flags', () => {
       const forged = Buffer.from(JSON.stringify(['x', '1; DROP TABLE flags'])).toString('base64url');
       await t.http().get(`/v1/admin/job-failures?cursor=${forged}`).set(t.admin).expect(400);
     });
+
+    it('a run batch that fails for good is recorded, listed, and marks its run FAILED', async () => {
+      const { rows } = await t.db.query(
+        `INSERT INTO reconciliation_runs (requested_by, status, total, batches_total, started_at)
+         VALUES ('test', 'RUNNING', 10, 1, now()) RETURNING id`,
+      );
+      const runId = rows[0].id as string;
+      await t.app.get(WorkerService).failedForGood({
+        queue: '{reconciliation}',
+        jobId: 'outbox-999999',
+        jobName: 'reconciliation.run-batch',
+        payload: { runId, batchNo: 1, lotIds: [], organisationIds: [] },
+        attempts: 8,
+        error: 'Error: database on fire\n    at somewhere',
+      });
+      const run = await t.http().get(`/v1/reconciliation/runs/${runId}`).set(t.admin).expect(200);
+      assert.equal(run.body.status, 'FAILED');
+      assert.equal(run.body.error, 'batch 1 failed: Error: database on fire');
+      const listed = await t.http().get('/v1/admin/job-failures?jobName=reconciliation.run-batch&limit=1').set(t.admin);
+      assert.equal(listed.body.items[0].jobId, 'outbox-999999');
+      assert.equal(listed.body.items[0].payload.runId, runId);
+    });
   });
 });
 
@@ -404,5 +458,82 @@ describe('reconciliation: the sweep catches what only time changes', () => {
       return rows[0]?.evaluated_at ?? null;
     }, 15_000);
     assert.ok(evaluated instanceof Date);
+  });
+});
+
+describe('reconciliation: manifest facts plug in through ManifestFactsSource', () => {
+  let t: TestApp;
+  let consignor: Actor;
+  let consignee: Actor;
+  const manifestId = '6b3f3c1e-0c6a-4d8e-9f2a-3c1d2b4a5e6f';
+  const lotId = '1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+  let receivedCode = '900-249-08';
+
+  before(async () => {
+    t = await startTestApp({ OUTBOX_POLL_MS: '20' }, { worker: true });
+    consignor = await createActor(t, { roles: ['GENERATOR'], region: '371502' });
+    consignee = await createActor(t, { roles: ['TREATER'], region: '370102' });
+    const source: ManifestFactsSource = {
+      load: (_manager, request) =>
+        Promise.resolve({
+          manifests: request.manifestIds
+            .filter((id) => id === manifestId)
+            .map((id) => ({
+              id,
+              number: '20263715000001',
+              status: 'RECEIVED' as const,
+              consignorId: consignor.organisationId,
+              consigneeId: consignee.organisationId,
+              carriers: [],
+              submittedAt: ago(3 * DAY),
+              steps: [],
+              lines: [
+                {
+                  lotId,
+                  declaredCode: '900-041-49',
+                  declaredGrams: 1000,
+                  declaredContainers: 1,
+                  receivedCode,
+                  receivedGrams: 1000,
+                  receivedContainers: 1,
+                  decision: 'ACCEPTED' as const,
+                },
+              ],
+            })),
+        }),
+      idsForRun: () => Promise.resolve([manifestId]),
+    };
+    t.app.get(FactsLoader).useManifestSource(source);
+  });
+  after(() => t.close());
+
+  const typeFlags = () =>
+    t.db.query(`SELECT dedupe_key, status, resolution, region_codes FROM flags WHERE rule_id = 'TYPE_DISCREPANCY'`);
+
+  it('a manifests-changed job raises the manifest’s flags, routed to its parties’ regions', async () => {
+    await t.db.query(
+      `INSERT INTO outbox_messages (job_name, payload) VALUES ('reconciliation.manifests-changed', $1)`,
+      [JSON.stringify({ manifestIds: [manifestId] })],
+    );
+    await drained(t);
+    const { rows } = await typeFlags();
+    assert.deepEqual(rows, [
+      {
+        dedupe_key: `TYPE_DISCREPANCY:MANIFEST:${manifestId}:${lotId}`,
+        status: 'OPEN',
+        resolution: null,
+        region_codes: ['370102', '371502'],
+      },
+    ]);
+  });
+
+  it('a full run includes the source’s manifests; a corrected receipt clears the flag', async () => {
+    receivedCode = '900-041-49';
+    const run = await runToCompletion(t, t.admin);
+    assert.equal(run.progress.total, 1, 'the manifest (there are no lots)');
+    assert.equal(run.flagsResolved, 1);
+    const { rows } = await typeFlags();
+    assert.equal(rows[0].status, 'RESOLVED');
+    assert.equal(rows[0].resolution, 'AUTO');
   });
 });
