@@ -29,7 +29,8 @@ function creditCode(region: string): string {
  * then the worker plans (set-based selection, batches of RECONCILIATION_BATCH_SIZE written to the
  * outbox) and reconciles every batch (facts loaded set-based, rules, flags). Figure: the run's own
  * duration (started → finished) and subjects per second. One lot in ten is an orphan (generated
- * 100 days ago), so the run also raises flags. Baseline: reading every lot and event once.
+ * 100 days ago), so the run also raises flags; a tenth of the lots belong to two collectors, whose
+ * facility months are reconciled too. Baseline: reading every lot and event once.
  */
 export const reconciliationRun: Workload = {
   name: 'reconciliation-run',
@@ -44,8 +45,9 @@ export const reconciliationRun: Workload = {
       for (let i = 0; i < 20; i++) {
         orgs.push(
           await post(ctx, '/v1/organisations', {
-            name: `bench generator ${i}`,
-            roles: ['GENERATOR'],
+            name: `bench ${i < 2 ? 'collector' : 'generator'} ${i}`,
+            // Two collectors: their lots give facility months (MASS_BALANCE) to reconcile too.
+            roles: [i < 2 ? 'COLLECTOR' : 'GENERATOR'],
             registrationCode: creditCode('371502'),
             regionCode: '371502',
           }),
