@@ -10,9 +10,10 @@ import { emptyPost } from './workloads/empty-post';
 import { memory } from './workloads/memory';
 import { merkleCheckpoints } from './workloads/merkle-checkpoints';
 import { outboxRelay } from './workloads/outbox-relay';
+import { reconciliationRun } from './workloads/reconciliation-run';
 
 /** In run order; `memory` last (it reports the peak over the whole run). */
-const WORKLOADS: Workload[] = [emptyPost, outboxRelay, merkleCheckpoints, memory];
+const WORKLOADS: Workload[] = [emptyPost, outboxRelay, reconciliationRun, merkleCheckpoints, memory];
 
 interface Options {
   only: string[] | null;

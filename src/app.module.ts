@@ -21,6 +21,8 @@ import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { LotsModule } from './lots/lots.module';
 import { ManifestsModule } from './manifests/manifests.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { AdminModule } from './admin/admin.module';
 import { MembersModule } from './members/members.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermitsModule } from './permits/permits.module';
@@ -51,6 +53,8 @@ const FEATURES = [
   RegistryModule,
   TransparencyModule,
   RegulatorReadsAuditModule,
+  ReconciliationModule,
+  AdminModule,
 ];
 
 @Module({})

@@ -311,7 +311,7 @@ export class AuditRepository {
                      THEN e.actor_organisation_id END AS set_custodian,
                 CASE WHEN e.type IN ('GENERATED', 'SPLIT_FROM', 'MERGED_FROM', 'CORRECTED')
                        THEN (e.payload->'quantity'->>'amount')::bigint
-                     WHEN e.type = 'INSPECTED' THEN (e.payload->'received'->>'amount')::bigint
+                     WHEN e.type = 'INSPECTED' THEN (e.payload->'quantity'->>'amount')::bigint
                      WHEN e.type IN ('TREATED', 'DISPOSED') AND (e.payload->'remaining'->>'amount')::bigint > 0
                        THEN (e.payload->'remaining'->>'amount')::bigint END AS set_quantity,
                 CASE WHEN e.type IN ('SPLIT', 'MERGED') THEN false

@@ -89,6 +89,28 @@ export class AppConfig {
   @Min(1000)
   OUTBOX_REDISPATCH_MS = 60_000;
 
+  /**
+   * BullMQ job lock (ms): a job whose worker stops renewing its lock (the process died) is found
+   * stalled and run again after about this long (the stalled check runs at the same interval).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  JOB_LOCK_MS = 30_000;
+
+  /** How often the reconciliation sweep looks for subjects whose time-based findings are due (ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  RECONCILIATION_SWEEP_MS = 300_000;
+
+  /** Subjects (lots, organisations, facility months, manifests) per reconciliation batch job. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  RECONCILIATION_BATCH_SIZE = 500;
+
   /** Mounts POST /bench/noop (benchmark baseline). Off in normal operation. */
   @Transform(toBool)
   @IsIn([true, false])

@@ -1,7 +1,34 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+
+/**
+ * Every pooled PostgreSQL connection gets a permanent 'error' listener. pg-pool listens on idle
+ * clients only, and TypeORM removes its listener when it hands a client back: a connection the
+ * server terminates (restart, failover, pg_terminate_backend) can emit a second error in between,
+ * and an 'error' event without a listener would kill the process. The pool drops the broken client
+ * and the next query opens a new connection.
+ */
+@Injectable()
+class ConnectionErrorGuard implements OnModuleInit {
+  private readonly logger = new Logger('PostgreSQL');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    const pool = (this.dataSource.driver as unknown as { master?: Pool }).master;
+    if (!pool) return;
+    const guard = (client: PoolClient) => {
+      client.on('error', (error: Error) => this.logger.warn(`connection lost: ${error.message}`));
+    };
+    pool.on('connect', guard);
+    // Clients opened before this hook (the data source's first connection).
+    for (const client of (pool as unknown as { _clients?: PoolClient[] })._clients ?? []) guard(client);
+  }
+}
 
 @Global()
 @Module({
@@ -16,5 +43,6 @@ import { dataSourceOptions } from './data-source-options';
       }),
     }),
   ],
+  providers: [ConnectionErrorGuard],
 })
 export class DatabaseModule {}

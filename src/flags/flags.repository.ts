@@ -37,9 +37,15 @@ export class FlagsRepository {
    * dedupe key (no duplicates, however often the same facts are evaluated), leaves keys a
    * regulator resolved alone, and resolves automatically the open flags in the evaluated scope
    * whose condition no longer holds. Subjects are locked (advisory, sorted) so that two jobs on
-   * the same subject apply one after the other.
+   * the same subject apply one after the other — unless `subjectsLocked`: the caller already holds
+   * a lock on every subject of the result for its transaction (the reconciliation locks its
+   * subjects' rows before it loads their facts, see ReconciliationSubject).
    */
-  async apply(manager: EntityManager, result: EvaluationResult): Promise<ApplyOutcome> {
+  async apply(
+    manager: EntityManager,
+    result: EvaluationResult,
+    options: { subjectsLocked?: boolean } = {},
+  ): Promise<ApplyOutcome> {
     const subjects = [
       ...new Set([
         ...result.scope.map((s) => `${s.subject.type}:${s.subject.id}`),
@@ -47,10 +53,12 @@ export class FlagsRepository {
       ]),
     ].sort();
     if (subjects.length === 0) return { raised: 0, updated: 0, resolved: 0 };
-    await manager.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended(s, 7)) FROM unnest($1::text[]) AS s ORDER BY s`,
-      [subjects],
-    );
+    if (!options.subjectsLocked) {
+      await manager.query(
+        `SELECT pg_advisory_xact_lock(hashtextextended(s, 7)) FROM unnest($1::text[]) AS s ORDER BY s`,
+        [subjects],
+      );
+    }
     const findings = JSON.stringify(
       result.findings.map((f) => ({
         rule_id: f.ruleId,
@@ -88,11 +96,16 @@ export class FlagsRepository {
          INSERT INTO flag_events (flag_id, kind, actor, detail)
          SELECT id, 'RAISED', 'system:reconciliation', jsonb_build_object('severity', severity) FROM upserted WHERE inserted
        ), scope AS (
-         SELECT * FROM jsonb_to_recordset($3::jsonb) AS s(rule_id text, key_prefix text)
+         SELECT * FROM jsonb_to_recordset($3::jsonb)
+                    AS s(rule_id text, subject_type text, subject_id text, key_prefix text)
        ), cleared AS (
+         -- Candidates by subject (ix_flags_subject), then the rule and key prefix: never a scan of
+         -- every open flag against every scope entry.
          UPDATE flags f SET status = 'RESOLVED', resolution = 'AUTO', resolved_at = now(), resolved_by = 'system:reconciliation'
           WHERE f.status IN ('OPEN', 'ACKNOWLEDGED')
-            AND EXISTS (SELECT 1 FROM scope s WHERE s.rule_id = f.rule_id
+            AND (f.subject_type, f.subject_id) IN (SELECT DISTINCT s.subject_type, s.subject_id FROM scope s)
+            AND EXISTS (SELECT 1 FROM scope s WHERE s.subject_type = f.subject_type AND s.subject_id = f.subject_id
+                          AND s.rule_id = f.rule_id
                           AND (f.dedupe_key = s.key_prefix OR starts_with(f.dedupe_key, s.key_prefix || ':')))
             AND NOT EXISTS (SELECT 1 FROM input i WHERE i.dedupe_key = f.dedupe_key)
          RETURNING f.id
@@ -106,7 +119,14 @@ export class FlagsRepository {
       [
         findings,
         result.profileId,
-        JSON.stringify(result.scope.map((s) => ({ rule_id: s.ruleId, key_prefix: s.keyPrefix }))),
+        JSON.stringify(
+          result.scope.map((s) => ({
+            rule_id: s.ruleId,
+            subject_type: s.subject.type,
+            subject_id: s.subject.id,
+            key_prefix: s.keyPrefix,
+          })),
+        ),
       ],
     );
     return counts as ApplyOutcome;

@@ -34,6 +34,7 @@ import { verifyStepSignature } from './domain/step-signature';
 import type { CancelStepDto, CompleteStepDto, ReceiveStepDto, StepDto } from './dto/manifest-input.dto';
 import type { ManifestResponseDto } from './dto/manifest-response.dto';
 import type { ManifestLine } from './entities/manifest-line.entity';
+import type { ManifestPermitCheck } from './entities/manifest-permit-check.entity';
 import { canSeeManifest, partyOf } from './manifest-access';
 import { ManifestsService } from './manifests.service';
 import { ManifestsRepository, type ManifestAggregate } from './manifests.repository';
@@ -175,7 +176,7 @@ export class ManifestStepsService {
               payload: {
                 ...this.ref(ctx, line),
                 declared: quantity(line.declaredQuantity, line.unit),
-                received: quantity(received.toString(), line.unit),
+                quantity: quantity(received.toString(), line.unit),
                 receivedContainers: input.receivedContainers ?? null,
                 receivedWasteCode: input.receivedWasteCode ?? line.wasteCode,
                 decision: input.decision,
@@ -187,19 +188,33 @@ export class ManifestStepsService {
           ],
           { actor: this.actor(ctx), outbox: false },
         );
-        // What was accepted counts against the consignee's licensed annual capacity.
-        if (line.unit === BaseUnit.GRAM && decided.accepted > 0n) {
+        // The consignee's licence is checked again at reception (it may have been suspended on the
+        // way), and what it accepted counts against its licensed annual capacity.
+        const accepting = line.unit === BaseUnit.GRAM ? decided.accepted : 0n;
+        if (ctx.aggregate.manifest.linkKind !== 'RETURN') {
           const check = await this.permits.check(
             {
               organisationId: consigneeId,
               wasteCode: line.wasteCode,
               operation: ctx.aggregate.manifest.plannedOperation,
               date,
-              quantityGrams: decided.accepted,
+              quantityGrams: accepting,
             },
             ctx.m,
           );
-          if (check.permitId) {
+          await this.manifests.recordPermitChecks(ctx.m, [
+            {
+              manifestId: line.manifestId,
+              organisationId: consigneeId,
+              partyRole: 'CONSIGNEE',
+              step: 'RECEIVE',
+              checkedAt: new Date(),
+              wasteCode: line.wasteCode,
+              outcome: check.allowed ? 'OK' : (check.refusals[0]?.rule ?? 'NOT_LICENSED'),
+              permitId: check.permitId,
+            },
+          ]);
+          if (check.permitId && accepting > 0n) {
             await this.usage.record(ctx.m, {
               permitId: check.permitId,
               occurredAt: ctx.occurredAt,
@@ -364,6 +379,7 @@ export class ManifestStepsService {
     const { manifest, carriers, lines } = ctx.aggregate;
     const date = manifest.plannedDate;
     const refusals: Array<Record<string, string | number | null>> = [];
+    const checks: Omit<ManifestPermitCheck, 'id' | 'manifest'>[] = [];
     const parties = [
       // Returning rejected waste to the consignor it came from needs no licence of the consignor.
       ...(manifest.linkKind === 'RETURN'
@@ -387,6 +403,16 @@ export class ManifestStepsService {
           },
           ctx.m,
         );
+        checks.push({
+          manifestId: manifest.id,
+          organisationId: party.organisationId,
+          partyRole: party.role === 'CONSIGNEE' ? 'CONSIGNEE' : 'CARRIER',
+          step: 'SUBMIT',
+          checkedAt: new Date(),
+          wasteCode: line.wasteCode,
+          outcome: result.allowed ? 'OK' : (result.refusals[0]?.rule ?? 'NOT_LICENSED'),
+          permitId: result.permitId,
+        });
         for (const r of result.refusals) {
           refusals.push({
             party: party.role,
@@ -399,6 +425,7 @@ export class ManifestStepsService {
         }
       }
     }
+    if (refusals.length === 0) await this.manifests.recordPermitChecks(ctx.m, checks);
     if (refusals.length) {
       const first = refusals[0];
       throw new RuleViolationError(

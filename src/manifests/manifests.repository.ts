@@ -5,6 +5,7 @@ import { ConflictError } from '../common/problem/domain-errors';
 import type { ManifestStatus } from './domain/manifest-state-machine';
 import { ManifestCarrier } from './entities/manifest-carrier.entity';
 import { ManifestLine } from './entities/manifest-line.entity';
+import { ManifestPermitCheck } from './entities/manifest-permit-check.entity';
 import { ManifestStep } from './entities/manifest-step.entity';
 import { Manifest } from './entities/manifest.entity';
 
@@ -74,6 +75,13 @@ export class ManifestsRepository {
         lotIds: taken,
       });
     }
+  }
+
+  async recordPermitChecks(
+    manager: EntityManager,
+    checks: Omit<ManifestPermitCheck, 'id' | 'manifest'>[],
+  ): Promise<void> {
+    if (checks.length) await manager.insert(ManifestPermitCheck, checks);
   }
 
   async releaseLots(manager: EntityManager, manifestId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { QUEUE_OF, QUEUE_OPTIONS, QueueName, type JobEnvelope, type JobName, type JobPayloads } from './job-contracts';
@@ -55,6 +55,29 @@ export class JobQueue implements OnApplicationShutdown {
         ),
       ),
     );
+  }
+
+  /** A job still known to Redis (waiting, active, delayed, completed or failed and kept), or undefined. */
+  async getJob(name: JobName, jobId: string): Promise<Job | undefined> {
+    return this.queue(QUEUE_OF[name]).getJob(jobId);
+  }
+
+  /**
+   * Forgets a job id that is in no state list any more, so that it can be added again: BullMQ
+   * ignores an add whose id still has a hash, and a Redis that lost part of its keys (or a job
+   * failed on a hash already gone) can leave such a remnant. Not for a job waiting or running.
+   */
+  async discard(name: JobName, jobId: string): Promise<void> {
+    const queue = this.queue(QUEUE_OF[name]);
+    const job = await queue.getJob(jobId);
+    if (!job) return;
+    try {
+      await job.remove();
+    } catch {
+      const client = await queue.getBackend().client;
+      const key = queue.toKey(jobId);
+      await client.del(key, `${key}:logs`, `${key}:lock`);
+    }
   }
 
   /** Registers (or updates) a repeatable job; idempotent across restarts and processes. */

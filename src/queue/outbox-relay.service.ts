@@ -1,10 +1,45 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { QUEUE_OF, type JobName } from './job-contracts';
+import { MERGE_MAX_ROWS, MERGEABLE, OUTBOX_IDS_FIELD, QUEUE_OF, type JobEnvelope, type JobName } from './job-contracts';
 import { JobQueue } from './job-queue';
-import { outboxJobId, OutboxRepository } from './outbox.repository';
+import { mergedJobId, outboxJobId, OutboxRepository, type ClaimedMessage } from './outbox.repository';
+import { WorkerService } from './worker.service';
 
 const BATCH = 1000;
+/**
+ * The jobs for claimed rows: rows of a MERGEABLE job dispatched for the first time are merged, up
+ * to MERGE_MAX_ROWS per job (their ids listed in the job's data); every other row is its own job,
+ * id `outbox-<id>` (a redispatched row goes alone: it may be the survivor of a lost merged job).
+ */
+export function envelopes(rows: readonly ClaimedMessage[]): JobEnvelope[] {
+  const out: JobEnvelope[] = [];
+  const groups = new Map<JobName, ClaimedMessage[]>();
+  for (const m of rows) {
+    const name = m.jobName as JobName;
+    if (MERGEABLE[name] && m.dispatchCount <= 1) groups.set(name, [...(groups.get(name) ?? []), m]);
+    else out.push({ name, payload: m.payload as never, jobId: outboxJobId(m.id) });
+  }
+  for (const [name, group] of groups) {
+    const merge = MERGEABLE[name] as (payloads: unknown[]) => Record<string, unknown>;
+    for (let i = 0; i < group.length; i += MERGE_MAX_ROWS) {
+      const part = group.slice(i, i + MERGE_MAX_ROWS);
+      if (part.length === 1) {
+        out.push({ name, payload: part[0].payload as never, jobId: outboxJobId(part[0].id) });
+        continue;
+      }
+      const ids = part.map((m) => m.id);
+      out.push({
+        name,
+        payload: { ...merge(part.map((m) => m.payload)), [OUTBOX_IDS_FIELD]: ids } as never,
+        jobId: mergedJobId(ids),
+      });
+    }
+  }
+  return out;
+}
+
+/** A row dispatched this many times without its job ever completing has failed for good. */
+export const MAX_DISPATCHES = 10;
 
 /**
  * Moves outbox rows to BullMQ in bulk. Polls every OUTBOX_POLL_MS, and at once again while
@@ -22,6 +57,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     private readonly config: AppConfig,
     private readonly outbox: OutboxRepository,
     private readonly queue: JobQueue,
+    private readonly worker: WorkerService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,16 +81,50 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       });
       await this.outbox.markFailed(m.id);
     }
-    const known = claimed.filter((m) => m.jobName in QUEUE_OF);
+    const candidates = claimed.filter((c) => c.jobName in QUEUE_OF);
     try {
-      await this.queue.addBulk(
-        known.map((m) => ({ name: m.jobName as JobName, payload: m.payload as never, jobId: outboxJobId(m.id) })),
-      );
+      const known: ClaimedMessage[] = [];
+      for (const m of candidates) {
+        if (m.dispatchCount <= 1 || (await this.redispatchable(m))) known.push(m);
+      }
+      await this.queue.addBulk(envelopes(known));
     } catch (error) {
-      await this.outbox.unclaim(known.map((m) => m.id)).catch(() => undefined);
+      await this.outbox.unclaim(candidates.map((m) => m.id)).catch(() => undefined);
       throw error;
     }
     return claimed.length;
+  }
+
+  /**
+   * A row dispatched before and still not processed: its job id may still be known to Redis, and
+   * BullMQ ignores an add whose id exists. Waiting or running: leave it. Completed: the handler
+   * succeeded, only the mark was lost. Failed without our failure record (it stalled too often,
+   * its worker dying under it), in no list (a remnant of lost keys), or unknown (Redis lost it):
+   * forget what is left of it and dispatch it again, up to MAX_DISPATCHES.
+   */
+  private async redispatchable(m: ClaimedMessage): Promise<boolean> {
+    const name = m.jobName as JobName;
+    const jobId = outboxJobId(m.id);
+    const job = await this.queue.getJob(name, jobId);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'completed') {
+      await this.outbox.markProcessed(m.id);
+      return false;
+    }
+    if (['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return false;
+    if (m.dispatchCount > MAX_DISPATCHES) {
+      await this.worker.failedForGood({
+        queue: QUEUE_OF[name],
+        jobId,
+        jobName: m.jobName,
+        payload: m.payload,
+        attempts: m.dispatchCount - 1,
+        error: `dispatched ${m.dispatchCount - 1} times without completing (last state: ${state}); last error: ${job?.failedReason ?? 'none'}`,
+      });
+      return false;
+    }
+    if (job) await this.queue.discard(name, jobId);
+    return true;
   }
 
   private schedule(delay: number): void {

@@ -1,16 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { JobName, JobPayloads } from './job-contracts';
+import { OUTBOX_IDS_FIELD, type JobName, type JobPayloads } from './job-contracts';
 
 export interface ClaimedMessage {
   id: string;
   jobName: string;
   payload: unknown;
+  /** Dispatches so far, this one included (more than 1: a redispatch). */
+  dispatchCount: number;
 }
 
 /** Outbox rows are job ids too: `outbox-<id>`, so BullMQ drops a duplicate while one is pending. */
 export const outboxJobId = (id: string) => `outbox-${id}`;
-export const outboxIdOf = (jobId: string | undefined) => (jobId?.startsWith('outbox-') ? jobId.slice(7) : null);
+export const outboxIdOf = (jobId: string | undefined) =>
+  jobId?.startsWith('outbox-') && /^\d+$/.test(jobId.slice(7)) ? jobId.slice(7) : null;
+/** A job merged from several rows: `outbox-<first id>+<rows>`; its data lists the rows. */
+export const mergedJobId = (ids: readonly string[]) => `outbox-${ids[0]}+${ids.length}`;
+
+/** The outbox rows a job stands for: those listed in a merged job's data, or the one its id names. */
+export function outboxIdsOf(jobId: string | undefined, data: unknown): string[] {
+  const listed = (data as Record<string, unknown> | null)?.[OUTBOX_IDS_FIELD];
+  if (Array.isArray(listed)) return listed.filter((id): id is string => typeof id === 'string' && /^\d+$/.test(id));
+  const single = outboxIdOf(jobId);
+  return single ? [single] : [];
+}
 
 @Injectable()
 export class OutboxRepository {
@@ -45,7 +58,7 @@ export class OutboxRepository {
                ORDER BY id
                LIMIT $1
                FOR UPDATE SKIP LOCKED)
-       RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload`,
+       RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload, o.dispatch_count AS "dispatchCount"`,
       [limit, redispatchAfterMs],
     );
     return rows;
@@ -56,15 +69,17 @@ export class OutboxRepository {
     await this.dataSource.query(`UPDATE outbox_messages SET dispatched_at = NULL WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
-  async markProcessed(id: string): Promise<void> {
+  async markProcessed(id: string | readonly string[]): Promise<void> {
     await this.dataSource.query(
-      `UPDATE outbox_messages SET processed_at = now() WHERE id = $1 AND processed_at IS NULL`,
-      [id],
+      `UPDATE outbox_messages SET processed_at = now() WHERE id = ANY($1::bigint[]) AND processed_at IS NULL`,
+      [typeof id === 'string' ? [id] : id],
     );
   }
 
-  async markFailed(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE outbox_messages SET failed_at = now() WHERE id = $1`, [id]);
+  async markFailed(id: string | readonly string[]): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox_messages SET failed_at = now() WHERE id = ANY($1::bigint[])`, [
+      typeof id === 'string' ? [id] : id,
+    ]);
   }
 
   async recordFailure(f: {

@@ -1,7 +1,7 @@
-import { Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
-import { JobQueue } from './job-queue';
+import { ProvidesSchedules, type JobSchedule, type SchedulesJobs } from './job-handler';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PurgeExpiredHandler } from './purge-expired.handler';
 import { WorkerService } from './worker.service';
@@ -10,18 +10,18 @@ const HOUR = 3_600_000;
 
 /** Every repeatable job, upserted when a worker starts (idempotent across processes and restarts). */
 @Injectable()
-class Schedules implements OnApplicationBootstrap {
-  constructor(
-    private readonly queue: JobQueue,
-    private readonly config: AppConfig,
-  ) {}
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.schedule(
-      'maintenance.purge-expired',
-      { idempotencyRetentionHours: 7 * 24, outboxRetentionHours: 7 * 24 },
-      HOUR,
-    );
-    await this.queue.schedule('ledger.checkpoint', {}, this.config.CHECKPOINT_INTERVAL_MS);
+@ProvidesSchedules()
+class MaintenanceSchedule implements SchedulesJobs {
+  constructor(private readonly config: AppConfig) {}
+  schedules(): JobSchedule[] {
+    return [
+      {
+        name: 'maintenance.purge-expired',
+        payload: { idempotencyRetentionHours: 7 * 24, outboxRetentionHours: 7 * 24 },
+        everyMs: HOUR,
+      },
+      { name: 'ledger.checkpoint', payload: {}, everyMs: this.config.CHECKPOINT_INTERVAL_MS },
+    ];
   }
 }
 
@@ -32,7 +32,7 @@ class Schedules implements OnApplicationBootstrap {
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [WorkerService, OutboxRelayService, PurgeExpiredHandler, Schedules],
-  exports: [OutboxRelayService],
+  providers: [WorkerService, OutboxRelayService, PurgeExpiredHandler, MaintenanceSchedule],
+  exports: [OutboxRelayService, WorkerService],
 })
 export class WorkerModule {}

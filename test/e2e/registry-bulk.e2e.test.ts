@@ -145,25 +145,33 @@ describe('register export of 100k rows streams in constant memory', () => {
         )
       ).rows[0].n as number;
     const first = await open('kind=incoming&from=2025-01-01&to=2025-12-31&format=ndjson');
-    assert.equal(first.statusCode, 200);
-    first.pause();
-    await new Promise((r) => setTimeout(r, 300));
-    // Backpressure: the client does not read, so the server waits for 'drain' instead of fetching on.
-    assert.equal(await idleInTransaction(), 1, 'the export transaction is open and idle, waiting for the client');
-    const more = [];
-    for (let i = 0; i < 3; i++) {
-      const res = await open('kind=incoming&from=2025-01-01&to=2025-12-31');
-      assert.equal(res.statusCode, 200);
-      res.pause();
-      more.push(res);
+    const more: Array<typeof first> = [];
+    // Paused responses must be destroyed whatever happens, or the server cannot close.
+    try {
+      assert.equal(first.statusCode, 200);
+      first.pause();
+      // Backpressure: the client does not read, so the server waits for 'drain' instead of fetching on.
+      let idle = 0;
+      for (let i = 0; i < 60 && idle !== 1; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        idle = await idleInTransaction();
+      }
+      assert.equal(idle, 1, 'the export transaction is open and idle, waiting for the client');
+      for (let i = 0; i < 3; i++) {
+        const res = await open('kind=incoming&from=2025-01-01&to=2025-12-31');
+        assert.equal(res.statusCode, 200);
+        res.pause();
+        more.push(res);
+      }
+      const refused = await open('kind=incoming&from=2025-01-01&to=2025-12-31');
+      assert.equal(refused.statusCode, 429);
+      assert.equal(refused.headers['retry-after'], '5');
+      let problem = '';
+      for await (const chunk of refused as AsyncIterable<Buffer>) problem += chunk.toString();
+      assert.equal(JSON.parse(problem).code, 'too-many-exports');
+    } finally {
+      for (const res of [first, ...more]) res.destroy();
     }
-    const refused = await open('kind=incoming&from=2025-01-01&to=2025-12-31');
-    assert.equal(refused.statusCode, 429);
-    assert.equal(refused.headers['retry-after'], '5');
-    let problem = '';
-    for await (const chunk of refused as AsyncIterable<Buffer>) problem += chunk.toString();
-    assert.equal(JSON.parse(problem).code, 'too-many-exports');
-    for (const res of [first, ...more]) res.destroy();
     let open_ = -1;
     for (let i = 0; i < 100 && open_ !== 0; i++) {
       await new Promise((r) => setTimeout(r, 50));

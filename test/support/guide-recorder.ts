@@ -57,6 +57,7 @@ export class GuideRecorder {
     return text
       .replace(TOKEN, (t) => (this.keys.has(t) ? `$${this.keys.get(t)}` : '<api-key>'))
       .replace(UUID, (id) => this.names.get(id) ?? '<uuid>')
+      .replace(/cl_[0-9a-f]{16}\b/g, 'cl_<key id>')
       .replace(SHA256, '<sha256>')
       .replace(ISO, (ts) => (Math.abs(Date.parse(ts) - now) < 3_600_000 ? '<server time>' : ts))
       .replace(/\b20\d{2}(3715\d{6})\b/g, 'YYYY$1')
@@ -69,7 +70,7 @@ export class GuideRecorder {
     if (example.body !== undefined) {
       lines.push(`  -H 'Content-Type: application/json' -d '${this.scrub(JSON.stringify(example.body), now)}'`);
     }
-    const response = this.scrub(example.response, now).split('\n');
+    const response = JSON.stringify(sortPlaceholders(JSON.parse(this.scrub(example.response, now))), null, 2).split('\n');
     const shown = response.length > 40 ? [...response.slice(0, 40), '  …'] : response;
     return ['```bash', lines.join(' \\\n'), '```', '', `→ \`${example.status}\``, '', '```json', ...shown, '```'].join(
       '\n',
@@ -82,4 +83,16 @@ export class GuideRecorder {
     if (!example) throw new Error(`no recorded example "${title}"`);
     return this.render(example);
   }
+}
+
+/** Lists of ids are sorted by id; once ids are names, sort them by name so the page is stable. */
+function sortPlaceholders(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(sortPlaceholders);
+    return items.every((i) => typeof i === 'string' && i.startsWith('<')) ? [...(items as string[])].sort() : items;
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sortPlaceholders(v)]));
+  }
+  return value;
 }

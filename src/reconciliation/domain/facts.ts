@@ -56,7 +56,9 @@ export interface OrganisationFacts {
 export type CustodyEventType =
   | 'GENERATED'
   | 'STORED'
+  | 'RETRIEVED'
   | 'PACKAGED'
+  | 'RELABELLED'
   | 'HANDED_OVER'
   | 'RECEIVED'
   | 'REJECTED'
@@ -66,8 +68,6 @@ export type CustodyEventType =
   | 'TREATED'
   | 'DISPOSED'
   | 'CORRECTED'
-  | 'RETRIEVED'
-  | 'RELABELLED'
   | 'SPLIT_FROM'
   | 'MERGED_FROM'
   | 'INSPECTED';
