@@ -70,7 +70,9 @@ export class GuideRecorder {
     if (example.body !== undefined) {
       lines.push(`  -H 'Content-Type: application/json' -d '${this.scrub(JSON.stringify(example.body), now)}'`);
     }
-    const response = JSON.stringify(sortPlaceholders(JSON.parse(this.scrub(example.response, now))), null, 2).split('\n');
+    const response = JSON.stringify(sortPlaceholders(JSON.parse(this.scrub(example.response, now))), null, 2).split(
+      '\n',
+    );
     const shown = response.length > 40 ? [...response.slice(0, 40), '  …'] : response;
     return ['```bash', lines.join(' \\\n'), '```', '', `→ \`${example.status}\``, '', '```json', ...shown, '```'].join(
       '\n',
