@@ -13,7 +13,7 @@ import { playMonth, type ScenarioResult } from './demo/scenario';
  * rule and organisation and the audit of one lot. Exits 1 if an expected flag is missing.
  * Without --url it starts the service itself on a fresh database.
  */
-interface Args {
+export interface Args {
   url?: string;
   adminKey?: string;
   databaseUrl?: string;
@@ -44,7 +44,9 @@ const started = Date.now();
 const log = (line: string) =>
   process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
 
-export async function runDemo(args: Args): Promise<{ ok: boolean; missing: string[]; result: ScenarioResult }> {
+export async function runDemo(
+  args: Args,
+): Promise<{ ok: boolean; missing: string[]; unexpected: string[]; result: ScenarioResult }> {
   let service: BenchService | undefined;
   if (!args.url) {
     log('Starting the service on a fresh database (API + worker)…');
@@ -92,7 +94,7 @@ export async function runDemo(args: Args): Promise<{ ok: boolean; missing: strin
       await new Promise((r) => setTimeout(r, 500));
     }
 
-    const flags = await allFlags(api, result.regulator.key);
+    const flags = (await allFlags(api, result.regulator.key)).filter((f) => f.status !== 'RESOLVED');
     printFlags(flags, result);
     await printAudit(api, result);
 
@@ -107,12 +109,21 @@ export async function runDemo(args: Args): Promise<{ ok: boolean; missing: strin
           ),
       )
       .map((e) => `${e.rule} for ${e.organisation} (${e.why})`);
+    // Anything else open is noise a regulator would have to wade through: say so.
+    const unexpected = flags
+      .filter((f) => !result.expected.some((e) => e.rule === f.ruleId))
+      .map((f) => `${f.ruleId}: ${f.message}`);
     process.stdout.write('\nExpected flags:\n');
     for (const e of result.expected) {
       const miss = missing.includes(`${e.rule} for ${e.organisation} (${e.why})`);
       process.stdout.write(`  ${miss ? '✗ MISSING' : '✓'} ${e.rule.padEnd(30)} ${e.organisation} — ${e.why}\n`);
     }
-    return { ok: missing.length === 0, missing, result };
+    process.stdout.write(
+      unexpected.length
+        ? `\nOther open flags:\n${unexpected.map((u) => `  ${u}`).join('\n')}\n`
+        : '\nNo other open flag.\n',
+    );
+    return { ok: missing.length === 0, missing, unexpected, result };
   } finally {
     await service?.stop();
   }
@@ -142,7 +153,7 @@ async function allFlags(api: Api, key: string): Promise<FlagView[]> {
 }
 
 function printFlags(flags: FlagView[], result: ScenarioResult): void {
-  process.stdout.write(`\nFlags visible to 聊城市生态环境局: ${flags.length}\n`);
+  process.stdout.write(`\nOpen flags visible to 聊城市生态环境局: ${flags.length}\n`);
   const byRule = new Map<string, FlagView[]>();
   for (const f of flags) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
   for (const [rule, list] of [...byRule].sort()) {

@@ -109,54 +109,59 @@ export class ManifestFactsLoader implements ManifestFactsSource {
   }
 
   private async facts(manager: EntityManager, ids: string[]): Promise<ManifestFacts[]> {
-    const [manifests, carriers, steps, lines] = await Promise.all([
-      manager.query(
-        `SELECT id, number, status, consignor_id AS "consignorId", consignee_id AS "consigneeId",
+    // One connection in a transaction runs one query at a time: read them in turn.
+    const [manifests, carriers, steps, lines] = await sequential([
+      () =>
+        manager.query(
+          `SELECT id, number, status, consignor_id AS "consignorId", consignee_id AS "consigneeId",
                 planned_operation AS "plannedOperation", link_kind AS "linkKind"
            FROM manifests WHERE id = ANY($1::uuid[])`,
-        [ids],
-      ) as Promise<ManifestRow[]>,
-      manager.query(
-        `SELECT manifest_id AS "manifestId", organisation_id AS "organisationId", position FROM manifest_carriers WHERE manifest_id = ANY($1::uuid[])`,
-        [ids],
-      ) as Promise<Array<{ manifestId: string; organisationId: string; position: number }>>,
-      manager.query(
-        `SELECT manifest_id AS "manifestId", seq, action, organisation_id AS "organisationId", occurred_at AS "occurredAt",
+          [ids],
+        ) as Promise<ManifestRow[]>,
+      () =>
+        manager.query(
+          `SELECT manifest_id AS "manifestId", organisation_id AS "organisationId", position FROM manifest_carriers WHERE manifest_id = ANY($1::uuid[])`,
+          [ids],
+        ) as Promise<Array<{ manifestId: string; organisationId: string; position: number }>>,
+      () =>
+        manager.query(
+          `SELECT manifest_id AS "manifestId", seq, action, organisation_id AS "organisationId", occurred_at AS "occurredAt",
                 recorded_at AS "recordedAt", signature IS NOT NULL AS signed
            FROM manifest_steps WHERE manifest_id = ANY($1::uuid[]) ORDER BY manifest_id, seq`,
-        [ids],
-      ) as Promise<
-        Array<{
-          manifestId: string;
-          seq: number;
-          action: string;
-          organisationId: string;
-          occurredAt: Date;
-          recordedAt: Date;
-          signed: boolean;
-        }>
-      >,
-      manager.query(
-        `SELECT manifest_id AS "manifestId", line_no AS "lineNo", lot_id AS "lotId", waste_code AS "wasteCode", unit,
+          [ids],
+        ) as Promise<
+          Array<{
+            manifestId: string;
+            seq: number;
+            action: string;
+            organisationId: string;
+            occurredAt: Date;
+            recordedAt: Date;
+            signed: boolean;
+          }>
+        >,
+      () =>
+        manager.query(
+          `SELECT manifest_id AS "manifestId", line_no AS "lineNo", lot_id AS "lotId", waste_code AS "wasteCode", unit,
                 declared_quantity::text AS declared, declared_containers AS "declaredContainers",
                 received_quantity::text AS received, received_containers AS "receivedContainers",
                 received_waste_code AS "receivedWasteCode", decision
            FROM manifest_lines WHERE manifest_id = ANY($1::uuid[]) ORDER BY manifest_id, line_no`,
-        [ids],
-      ) as Promise<
-        Array<{
-          manifestId: string;
-          lotId: string;
-          wasteCode: string;
-          unit: string;
-          declared: string;
-          declaredContainers: number;
-          received: string | null;
-          receivedContainers: number | null;
-          receivedWasteCode: string | null;
-          decision: string | null;
-        }>
-      >,
+          [ids],
+        ) as Promise<
+          Array<{
+            manifestId: string;
+            lotId: string;
+            wasteCode: string;
+            unit: string;
+            declared: string;
+            declaredContainers: number;
+            received: string | null;
+            receivedContainers: number | null;
+            receivedWasteCode: string | null;
+            decision: string | null;
+          }>
+        >,
     ]);
     const group = <T extends { manifestId: string }>(rows: T[]) => {
       const map = new Map<string, T[]>();
@@ -270,4 +275,11 @@ export class ManifestFactsLoader implements ManifestFactsSource {
     }
     return facts;
   }
+}
+
+/** Awaits thunks one after the other (queries on one transaction's connection cannot overlap). */
+async function sequential<T extends readonly unknown[]>(thunks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const out: unknown[] = [];
+  for (const thunk of thunks) out.push(await thunk());
+  return out as unknown as T;
 }

@@ -104,10 +104,13 @@ export class ManifestsRepository {
   }
 
   private async children(manager: EntityManager, id: string) {
-    const [carriers, lines] = await Promise.all([
-      manager.getRepository(ManifestCarrier).find({ where: { manifestId: id }, order: { position: 'ASC' } }),
-      manager.getRepository(ManifestLine).find({ where: { manifestId: id }, order: { lineNo: 'ASC' } }),
-    ]);
+    // In turn: the manager may be a transaction's single connection.
+    const carriers = await manager
+      .getRepository(ManifestCarrier)
+      .find({ where: { manifestId: id }, order: { position: 'ASC' } });
+    const lines = await manager
+      .getRepository(ManifestLine)
+      .find({ where: { manifestId: id }, order: { lineNo: 'ASC' } });
     return { carriers, lines };
   }
 

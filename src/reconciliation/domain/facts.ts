@@ -222,6 +222,11 @@ export interface MedicalInstitutionFacts {
   serviceStartAt: Instant;
   /** Earliest generation time among its medical lots not yet collected; null when none waits. */
   pendingWasteSince: Instant | null;
+  /**
+   * Past collections in time order (the loader's look-back window), each with the generation time
+   * of the oldest lot it took: a gap longer than the interval while waste waited is reported late.
+   */
+  collectionHistory?: Array<{ at: Instant; ref: string; oldestGeneratedAt: Instant }>;
 }
 
 export type PermitCheckOutcome =

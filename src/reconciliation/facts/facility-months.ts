@@ -7,7 +7,7 @@
  * grams, replaying each lot's events in order (custody roles as in custody.ts):
  * - generated: a GENERATED event by F (the lot's quantity);
  * - received: custody accepted by F from another holder (RECEIVED; the weighed quantity when the
- *   event states one);
+ *   event states one, or when F's INSPECTED weighing at reception follows);
  * - sent on: custody accepted from F by another party (the quantity F held);
  * - treated: a TREATED or DISPOSED that closes the lot while F holds it;
  * - opening / closing stock: what F held at the first / last instant of M (lots open and held by F).
@@ -101,6 +101,12 @@ function replayStock(lot: LotFacts): { states: State[]; flows: Map<string, Flow>
         }
         break;
       case 'BY_CUSTODIAN':
+        // The consignee's weighing at reception restates what it received (a loss in transit shows
+        // between the sender's "sent on" and this "received", not as a change in store).
+        if (holder !== null && e.type === 'INSPECTED' && stated !== null) {
+          flow(holder, at).received += stated - grams;
+          grams = stated;
+        }
         if (holder !== null && closesLot(e, first)) {
           if (e.type === 'TREATED' || e.type === 'DISPOSED') flow(holder, at).treated += grams;
           holder = null;

@@ -13,6 +13,9 @@ const LOT_COLUMNS = `
 /** Lot statuses that end a lot (the ledger's CLOSED_STATUSES). */
 const CLOSED = `('DISPOSED', 'SPLIT', 'MERGED')`;
 
+/** How far back late medical collections are looked for (they stay reported that long). */
+const COLLECTION_LOOKBACK_DAYS = 365;
+
 /**
  * Set-based reads of the facts: every method reads a whole batch in one statement (never one per
  * lot), on the caller's transaction.
@@ -167,7 +170,31 @@ export class FactsRepository {
         ORDER BY m.org`,
       [[...new Set(ids)]],
     );
-    return rows.map((r) => ({ ...r, epidemicMode: false }));
+    // Past collections (one per pickup time) with the oldest lot each took, over the look-back window.
+    const history: Array<{ org: string; at: Date; ref: string; oldestGeneratedAt: Date }> = await manager.query(
+      `WITH med AS (
+         SELECT l.id, l.generator_organisation_id AS org, l.generated_at, l.created_at
+           FROM lots l
+          WHERE l.generator_organisation_id = ANY($1::uuid[]) AND l.waste_category = 'HW01'
+            AND l.generated_at >= now() - make_interval(days => ${COLLECTION_LOOKBACK_DAYS})
+       ), firsts AS (
+         SELECT DISTINCT ON (m.id) m.org, m.generated_at, e.occurred_at, e.global_seq
+           FROM med m
+           JOIN custody_events e ON e.lot_id = m.id AND e.chain_started_at = m.created_at
+          WHERE e.type = 'RECEIVED' AND e.actor_organisation_id <> m.org
+          ORDER BY m.id, e.seq
+       )
+       SELECT org, occurred_at AS at, min(global_seq)::text AS ref, min(generated_at) AS "oldestGeneratedAt"
+         FROM firsts GROUP BY org, occurred_at ORDER BY org, occurred_at`,
+      [[...new Set(ids)]],
+    );
+    return rows.map((r) => ({
+      ...r,
+      epidemicMode: false,
+      collectionHistory: history
+        .filter((h) => h.org === r.organisationId)
+        .map((h) => ({ at: h.at, ref: h.ref, oldestGeneratedAt: h.oldestGeneratedAt })),
+    }));
   }
 
   /**

@@ -87,6 +87,7 @@ const TYPE_OF: Readonly<Record<string, CustodyEventType>> = {
   RECEIVED: 'RECEIVED',
   REJECTED: 'REJECTED',
   RETURNED: 'RETURNED',
+  INSPECTED: 'INSPECTED',
 };
 
 /** Custody type of a ledger event type; an unknown type has no custody meaning (as CORRECTED). */

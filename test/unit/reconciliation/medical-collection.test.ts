@@ -59,3 +59,46 @@ describe('MEDICAL_COLLECTION_INTERVAL (鲁 办法 Art 10)', () => {
     ]);
   });
 });
+
+describe('MEDICAL_COLLECTION_INTERVAL: a past collection that came too late', () => {
+  const base = {
+    organisationId: 'clinic',
+    collectorId: 'disposer',
+    epidemicMode: false,
+    lastCollectedAt: '2026-09-24T02:00:00Z',
+    lastCollectionRef: '30',
+    serviceStartAt: '2026-09-14T00:00:00Z',
+    pendingWasteSince: null,
+  };
+  const evaluate = (history: Array<{ at: string; ref: string; oldestGeneratedAt: string }>) =>
+    medicalCollectionInterval(
+      { medicalInstitutions: [{ ...base, collectionHistory: history }] },
+      profile,
+      new Date('2026-11-28T00:00:00Z'),
+    );
+
+  it('a 60 h gap with waste waiting is reported under :late:<ref>', () => {
+    const [f] = evaluate([
+      { at: '2026-09-21T08:00:00Z', ref: '10', oldestGeneratedAt: '2026-09-21T00:00:00Z' },
+      { at: '2026-09-23T20:00:00Z', ref: '20', oldestGeneratedAt: '2026-09-22T00:00:00Z' },
+    ]);
+    assert.equal(f.dedupeKey, 'MEDICAL_COLLECTION_INTERVAL:ORGANISATION:clinic:late:20');
+    assert.equal(f.evidence.gapHours, 60);
+  });
+  it('exactly 48 h is in time; a long gap with no waste waiting past the deadline is not late', () => {
+    assert.deepEqual(
+      evaluate([
+        { at: '2026-09-21T08:00:00Z', ref: '10', oldestGeneratedAt: '2026-09-21T00:00:00Z' },
+        { at: '2026-09-23T08:00:00Z', ref: '20', oldestGeneratedAt: '2026-09-22T00:00:00Z' },
+      ]),
+      [],
+    );
+    assert.deepEqual(
+      evaluate([
+        { at: '2026-09-21T08:00:00Z', ref: '10', oldestGeneratedAt: '2026-09-21T00:00:00Z' },
+        { at: '2026-09-25T08:00:00Z', ref: '20', oldestGeneratedAt: '2026-09-24T00:00:00Z' },
+      ]),
+      [],
+    );
+  });
+});
