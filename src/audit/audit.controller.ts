@@ -1,3 +1,4 @@
+import { AuditRegulatorRead } from '../common/regulator-reads/regulator-read.interceptor';
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal } from '../common/auth/access.decorators';
@@ -22,6 +23,7 @@ export class AuditController {
   ) {}
 
   @Get('lots/:id')
+  @AuditRegulatorRead('lot', 'id')
   @Allow({ memberRoles: READER_ROLES })
   @ApiOperation({
     summary: 'The whole chain of custody of a lot',
@@ -35,6 +37,7 @@ export class AuditController {
   }
 
   @Get('manifests/:id')
+  @AuditRegulatorRead('manifest', 'id')
   @Allow({ memberRoles: READER_ROLES })
   @ApiOperation({
     summary: 'A manifest’s trail through the ledger',
@@ -48,6 +51,7 @@ export class AuditController {
   }
 
   @Get('organisations/:id')
+  @AuditRegulatorRead('organisation', 'id')
   @Allow({ platformAdmin: true, memberRoles: READER_ROLES })
   @ApiOperation({
     summary:

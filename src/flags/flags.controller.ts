@@ -1,3 +1,4 @@
+import { AuditRegulatorRead, itemIds } from '../common/regulator-reads/regulator-read.interceptor';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyAuthenticated, Allow, CurrentPrincipal } from '../common/auth/access.decorators';
@@ -14,6 +15,7 @@ export class FlagsController {
 
   @Get()
   @AnyAuthenticated()
+  @AuditRegulatorRead('flag', itemIds)
   @ApiOperation({ summary: 'Flags: those involving the caller’s organisation, or in a regulator’s jurisdiction' })
   @ApiOkResponse({ type: FlagPageDto })
   list(@Query() query: ListFlagsQueryDto, @CurrentPrincipal() principal: Principal) {
@@ -22,6 +24,7 @@ export class FlagsController {
 
   @Get(':id')
   @AnyAuthenticated()
+  @AuditRegulatorRead('flag', 'id')
   @ApiOkResponse({ type: FlagResponseDto })
   @ApiNotFoundResponse({ description: 'Unknown, or not visible to the caller' })
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal) {

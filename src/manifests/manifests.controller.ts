@@ -1,3 +1,4 @@
+import { AuditRegulatorRead, itemIds } from '../common/regulator-reads/regulator-read.interceptor';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, AnyAuthenticated, CurrentPrincipal } from '../common/auth/access.decorators';
@@ -46,6 +47,7 @@ export class ManifestsController {
 
   @Get()
   @AnyAuthenticated()
+  @AuditRegulatorRead('manifest', itemIds)
   @ApiOperation({
     summary: 'Manifests the caller is party to (a regulator: those sent from or received in its jurisdiction)',
   })
@@ -56,6 +58,7 @@ export class ManifestsController {
 
   @Get(':id')
   @AnyAuthenticated()
+  @AuditRegulatorRead('manifest', 'id')
   @ApiOkResponse({ type: ManifestResponseDto })
   @ApiNotFoundResponse({ description: 'Unknown, or not visible to the caller' })
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal) {
@@ -64,6 +67,7 @@ export class ManifestsController {
 
   @Get(':id/copy-of-record')
   @AnyAuthenticated()
+  @AuditRegulatorRead('manifest', 'id')
   @ApiOperation({ summary: 'Printable copy of record: the manifest with every step, payload, hash and signature' })
   copyOfRecord(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.manifests.copyOfRecord(id, principal);

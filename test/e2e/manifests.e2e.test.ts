@@ -42,9 +42,20 @@ describe('manifests (转移联单)', () => {
     it('a stranger gets 404 for a manifest; parties and the regulator see it', async () => {
       const { manifest } = await draft(t, d);
       await t.http().get(`/v1/manifests/${manifest.id}`).set(d.outsider.auth).expect(404);
+      // A regulator's read of another organisation's manifest is recorded before it is answered.
+      const reads = await t.db.query(
+        `SELECT count(*)::int AS n FROM regulator_reads WHERE resource_type = 'manifest' AND $1 = ANY(resource_ids) AND regulator_organisation_id = $2`,
+        [manifest.id, d.regulator.organisationId],
+      );
+      assert.equal(reads.rows[0].n, 0);
       for (const a of [d.generator, d.carrier1, d.carrier2, d.treater, d.regulator]) {
         await t.http().get(`/v1/manifests/${manifest.id}`).set(a.auth).expect(200);
       }
+      const logged = await t.db.query(
+        `SELECT count(*)::int AS n FROM regulator_reads WHERE resource_type = 'manifest' AND $1 = ANY(resource_ids) AND regulator_organisation_id = $2`,
+        [manifest.id, d.regulator.organisationId],
+      );
+      assert.equal(logged.rows[0].n, 1);
       await post(manifest.id, 'submit', d.outsider.auth).expect(404);
       const list = await t.http().get('/v1/manifests?limit=200').set(d.outsider.auth).expect(200);
       assert.equal(list.body.items.length, 0);
