@@ -58,7 +58,9 @@ export async function startService(env: Record<string, string> = {}): Promise<Be
   const port = await freePort();
   const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;
   const queuePrefix = `clbench-${randomBytes(3).toString('hex')}`;
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], {
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service (written on stop).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', '..', 'src', 'main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -33,7 +33,6 @@ describe('canonicalJson (the fast RFC 8785 encoder of the hot paths)', () => {
       'tab\tnew\nline"quote\\back\u0001\u001f\u007f\u2028',
       { keep: 1, drop: undefined, fn: () => 1 },
       [undefined, () => 1, null],
-      // eslint-disable-next-line no-sparse-arrays
       [1, , 3],
       Object.assign(Object.create(null) as object, { z: 1, y: [true, false] }),
       new Date(0),
