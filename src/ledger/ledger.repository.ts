@@ -234,7 +234,8 @@ const CHAIN_EVENT_COLUMNS = `e.seq, e.format, e.type,
 
 /**
  * The head of a lot, whether a viewer may see it ($2–$4, all null: no viewer), and (if so) its
- * first $5 events after seq $6, in one statement: one snapshot, one round trip.
+ * first $5 events after seq $6, in one statement: one snapshot, one round trip. The first row
+ * carries the head (event columns null), the others the events (head columns null).
  */
 const READ_CHAIN_START = prepared(`WITH h AS (
   SELECT l.id, l.head_seq, encode(l.head_hash, 'hex') AS head_hash, l.created_at,
@@ -244,15 +245,21 @@ const READ_CHAIN_START = prepared(`WITH h AS (
                 SELECT 1 FROM lot_parties p WHERE p.lot_id = l.id AND p.region_code BETWEEN $3::varchar AND $4::varchar)))
            AS visible
     FROM lots l WHERE l.id = $1)
-SELECT h.head_seq, h.head_hash, h.visible, h.created_at AS chain_started_at, e.*
+SELECT h.head_seq, h.head_hash, h.visible, (extract(epoch FROM h.created_at) * 1000)::float8 AS chain_started_ms,
+       NULL::integer AS seq, NULL::smallint AS format, NULL::custody_event_type AS type, NULL::text AS occurred_at,
+       NULL::text AS recorded_at, NULL::uuid AS actor_organisation_id, NULL::uuid AS actor_member_id,
+       NULL::jsonb AS payload, NULL::text AS prev_hash, NULL::text AS hash
   FROM h
-  LEFT JOIN LATERAL (
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, e.*
+  FROM h
+  CROSS JOIN LATERAL (
     SELECT ${CHAIN_EVENT_COLUMNS}
       FROM custody_events e
      WHERE h.visible AND e.lot_id = h.id AND e.chain_started_at = h.created_at AND e.seq > $6
      ORDER BY e.seq
-     LIMIT $5) e ON true
- ORDER BY e.seq`);
+     LIMIT $5) e
+ ORDER BY seq NULLS FIRST`);
 
 /** Further events of a chain after seq $3 (the partition key $2 from the lot row). */
 const READ_CHAIN_MORE = prepared(`SELECT ${CHAIN_EVENT_COLUMNS}
@@ -500,11 +507,11 @@ export class LedgerRepository {
       0,
     ]);
     if (rows.length === 0 || !rows[0].visible) return null;
-    const first = rows[0];
+    const [head, ...events] = rows;
     return {
-      head: { seq: first.head_seq, hash: first.head_hash },
-      chainStartedAt: first.chain_started_at,
-      events: first.seq === null ? [] : rows.map((r) => toChainEvent(lotId, r)),
+      head: { seq: head.head_seq, hash: head.head_hash },
+      chainStartedAt: new Date(head.chain_started_ms),
+      events: events.map((r) => toChainEvent(lotId, r)),
     };
   }
 
@@ -585,7 +592,7 @@ interface RawChainRow {
   head_seq: number;
   head_hash: string;
   visible: boolean;
-  chain_started_at: Date;
+  chain_started_ms: number;
   seq: number;
   format: number;
   type: string;

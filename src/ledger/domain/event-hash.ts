@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson, canonicalString as str } from './canonical-json';
 
 /**
@@ -75,7 +75,8 @@ export function canonicalEventJson(content: EventContent): string {
 }
 
 export function hashEventContent(content: EventContent): string {
-  return createHash('sha256').update(canonicalEventJson(content), 'utf8').digest('hex');
+  // crypto.hash: one-shot, about twice as fast as createHash().update().digest() for short input.
+  return hash('sha256', canonicalEventJson(content), 'hex');
 }
 
 const MAX_DEPTH = 8;
