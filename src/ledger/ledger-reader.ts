@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ChainVerifier, type ChainVerdict } from './domain/chain-verifier';
+import { ChainVerifier, type ChainVerdict, type StoredEvent } from './domain/chain-verifier';
 import { LedgerRepository, type LedgerEvent, type LotViewer } from './ledger.repository';
 
 const VERIFY_BATCH = 2_000;
@@ -43,18 +43,21 @@ export class LedgerReader {
     return this.repository.snapshot(async (m) => {
       const now = await this.repository.readChainStart(m, lotId, viewer, 0);
       if (!now) return null;
-      let after = first.events[first.events.length - 1].seq;
-      for (;;) {
-        const batch = await this.repository.readChainMore(
-          m,
-          { id: lotId, chainStartedAt: first.chainStartedAt },
-          after,
-          VERIFY_BATCH,
-        );
+      const after = first.events[first.events.length - 1].seq;
+      const cursor = await this.repository.openChainCursor(
+        m,
+        { id: lotId, chainStartedAt: first.chainStartedAt },
+        after,
+      );
+      let next: Promise<StoredEvent[]> | null = cursor.fetch(VERIFY_BATCH);
+      while (next) {
+        const batch: StoredEvent[] = await next;
+        // Ask for the next batch before hashing this one: the database reads while Node hashes.
+        next = batch.length === VERIFY_BATCH ? cursor.fetch(VERIFY_BATCH) : null;
         for (const event of batch) if (!verifier.push(event)) break;
-        if (verifier.failed || batch.length < VERIFY_BATCH) break;
-        after = batch[batch.length - 1].seq;
+        if (verifier.failed) break;
       }
+      await next;
       return { head: now.head, verdict: verifier.finish(now.head) };
     });
   }

@@ -261,12 +261,12 @@ SELECT NULL, NULL, NULL, NULL, e.*
      LIMIT $5) e
  ORDER BY seq NULLS FIRST`);
 
-/** Further events of a chain after seq $3 (the partition key $2 from the lot row). */
-const READ_CHAIN_MORE = prepared(`SELECT ${CHAIN_EVENT_COLUMNS}
+/** The events of a chain after seq $3 (the partition key $2 from the lot row), for a cursor. */
+const READ_CHAIN_AFTER = `SELECT ${CHAIN_EVENT_COLUMNS}
   FROM custody_events e
  WHERE e.lot_id = $1 AND e.chain_started_at = $2 AND e.seq > $3
- ORDER BY e.seq
- LIMIT $4`);
+ ORDER BY e.seq`;
+const CHAIN_CURSOR = 'ledger_verify_chain';
 
 /** A chain read for verification: the head the lot row records, and events in seq order. */
 export interface ChainPage {
@@ -515,20 +515,27 @@ export class LedgerRepository {
     };
   }
 
-  /** Events of a chain after `afterSeq`, at most `limit`, for verification. */
-  async readChainMore(
-    executor: EntityManager,
+  /**
+   * Opens a cursor (inside the caller's transaction) over a chain's events after `afterSeq`,
+   * in seq order; `fetch` reads the next `count` of them. The next fetch may be sent before the
+   * previous batch is processed, so that the database reads while Node hashes.
+   */
+  async openChainCursor(
+    manager: EntityManager,
     lot: { id: string; chainStartedAt: Date },
     afterSeq: number,
-    limit: number,
-  ): Promise<StoredEvent[]> {
-    const rows = await runPrepared<RawChainRow>(executor, READ_CHAIN_MORE, [
+  ): Promise<{ fetch: (count: number) => Promise<StoredEvent[]> }> {
+    await manager.query(`DECLARE ${CHAIN_CURSOR} NO SCROLL CURSOR FOR ${READ_CHAIN_AFTER}`, [
       lot.id,
       lot.chainStartedAt,
       afterSeq,
-      limit,
     ]);
-    return rows.map((r) => toChainEvent(lot.id, r));
+    return {
+      fetch: async (count: number) => {
+        const rows: RawChainRow[] = await manager.query(`FETCH ${Math.floor(count)} FROM ${CHAIN_CURSOR}`);
+        return rows.map((r) => toChainEvent(lot.id, r));
+      },
+    };
   }
 
   /** Creates the monthly event partitions for the coming months (idempotent). */

@@ -154,10 +154,13 @@ describe('ledger throughput paths', () => {
 
     it('another writer moving the head in between sends the group to the locked path; nothing is lost', async () => {
       const lot = await createLot(t, gen);
+      // One occurredAt for all: whichever writer goes first, no event is before the previous one.
+      const at = new Date();
+      const draft = (n: number) => ({ ...packaged(n), occurredAt: at });
       const results = await Promise.all([
-        ...Array.from({ length: 10 }, (_, i) => append(lot.id, gen, () => [packaged(i + 1)])),
-        writer.transaction((m) => writer.appendEvents(m, lot.id, [packaged(99)], { actor: actorOf(gen) })),
-        ...Array.from({ length: 10 }, (_, i) => append(lot.id, gen, () => [packaged(i + 11)])),
+        ...Array.from({ length: 10 }, (_, i) => append(lot.id, gen, () => [draft(i + 1)])),
+        writer.transaction((m) => writer.appendEvents(m, lot.id, [draft(99)], { actor: actorOf(gen) })),
+        ...Array.from({ length: 10 }, (_, i) => append(lot.id, gen, () => [draft(i + 11)])),
       ]);
       assert.equal(results.length, 21);
       const v = await verify(lot.id);
