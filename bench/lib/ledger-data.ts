@@ -194,24 +194,28 @@ export async function loadLedger(
   }
   await ensurePastPartitions(sessions[0], spec);
   const worker = new Worker(join(__dirname, 'ledger-data-worker.js'), { workerData: spec });
-  const pending = new Map<number, (chunk: Chunk) => void>();
-  worker.on('message', (m: { from: number; chunk: Chunk }) => pending.get(m.from)?.(m.chunk));
-  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
+  // One listener each for results and failure (a Promise.race per chunk against a promise that
+  // never settles would keep every chunk alive).
+  const pending = new Map<number, { resolve: (chunk: Chunk) => void; reject: (error: Error) => void }>();
+  worker.on('message', (m: { from: number; chunk: Chunk }) => {
+    pending.get(m.from)?.resolve(m.chunk);
+    pending.delete(m.from);
+  });
+  worker.on('error', (error: Error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  });
   const request = (from: number) =>
-    Promise.race([
-      new Promise<Chunk>((resolve) => {
-        pending.set(from, resolve);
-        worker.postMessage({ from, to: Math.min(spec.lots, from + chunkLots) });
-      }),
-      failed,
-    ]);
+    new Promise<Chunk>((resolve, reject) => {
+      pending.set(from, { resolve, reject });
+      worker.postMessage({ from, to: Math.min(spec.lots, from + chunkLots) });
+    });
   let events = 0;
   try {
     // Keep one chunk in generation while the previous one is being copied.
     let next = request(0);
     for (let from = 0; from < spec.lots; from += chunkLots) {
       const chunk = await next;
-      pending.delete(from);
       if (from + chunkLots < spec.lots) next = request(from + chunkLots);
       // No foreign-key triggers in replica mode: the three tables load side by side.
       await Promise.all([
