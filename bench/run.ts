@@ -6,20 +6,42 @@ import { join } from 'node:path';
 import { startService } from './lib/service';
 import { fmt, summarise, type Summary } from './lib/stats';
 import type { Workload } from './lib/workload';
+import { appends } from './workloads/appends';
 import { emptyPost } from './workloads/empty-post';
+import { growth } from './workloads/growth';
+import { hotLot } from './workloads/hot-lot';
 import { memory } from './workloads/memory';
 import { merkleCheckpoints } from './workloads/merkle-checkpoints';
 import { outboxRelay } from './workloads/outbox-relay';
 import { reconciliationRun } from './workloads/reconciliation-run';
+import { tamperAudit } from './workloads/tamper-audit';
+import { verifyChain } from './workloads/verify-chain';
 
-/** In run order; `memory` last (it reports the peak over the whole run). */
-const WORKLOADS: Workload[] = [emptyPost, outboxRelay, reconciliationRun, merkleCheckpoints, memory];
+/**
+ * In run order. `tamper-audit` loads a million events into the shared database, so it comes
+ * after the workloads that want a small one; `growth` starts its own services; `memory` is
+ * last (it reports the peak over the whole run).
+ */
+const WORKLOADS: Workload[] = [
+  emptyPost,
+  appends,
+  hotLot,
+  verifyChain,
+  outboxRelay,
+  merkleCheckpoints,
+  reconciliationRun,
+  tamperAudit,
+  growth,
+  memory,
+];
 
 interface Options {
   only: string[] | null;
   scale: number;
   smoke: boolean;
   runs: number;
+  /** Stored events of the growth workload (default GROWTH_EVENTS × scale). */
+  growthEvents?: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -30,7 +52,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--scale') opts.scale = Number(argv[++i]);
     else if (a === '--runs') opts.runs = Number(argv[++i]);
     else if (a === '--smoke') opts.smoke = true;
-    else throw new Error(`unknown argument ${a} (use --only a,b --scale n --runs n --smoke)`);
+    else if (a === '--growth-events') opts.growthEvents = Number(argv[++i]);
+    else throw new Error(`unknown argument ${a} (use --only a,b --scale n --runs n --growth-events n --smoke)`);
   }
   if (opts.smoke) opts.runs = 1;
   if (!(opts.scale > 0) || !(opts.runs >= 1)) throw new Error('--scale and --runs must be positive');
@@ -61,18 +84,25 @@ async function main(): Promise<void> {
       smoke: opts.smoke,
       admin: { authorization: `Bearer ${service.adminKey}` },
       idleRssMb: service.memory().rssMb,
+      growthEvents: opts.growthEvents,
     };
     for (const w of selected) {
       process.stderr.write(`» ${w.name} (${opts.runs} run${opts.runs > 1 ? 's' : ''})\n`);
       const metrics: Record<string, number[]> = {};
       const baseline: Record<string, number[]> = {};
       let notes: string | undefined;
-      for (let r = 0; r < opts.runs; r++) {
-        const result = await w.run(ctx);
-        for (const [k, v] of Object.entries(result.metrics)) (metrics[k] ??= []).push(v);
-        for (const [k, v] of Object.entries(result.baseline)) (baseline[k] ??= []).push(v);
-        notes = result.notes;
+      const t0 = performance.now();
+      try {
+        for (let r = 0; r < opts.runs; r++) {
+          const result = await w.run(ctx);
+          for (const [k, v] of Object.entries(result.metrics)) (metrics[k] ??= []).push(v);
+          for (const [k, v] of Object.entries(result.baseline)) (baseline[k] ??= []).push(v);
+          notes = result.notes;
+        }
+      } finally {
+        await w.teardown?.();
       }
+      process.stderr.write(`  ${w.name}: ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
       const m = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, summarise(v)]));
       const b = Object.fromEntries(Object.entries(baseline).map(([k, v]) => [k, summarise(v)]));
       const medians = Object.fromEntries(Object.entries(m).map(([k, s]) => [k, s.median]));

@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CredentialThrottlerGuard } from './auth/credential-throttler.guard';
+import { SlidingWindowThrottlerStorage } from './auth/sliding-window-throttler.storage';
 import { BenchController } from './bench/bench.controller';
 import { CreditGradesModule } from './credit-grades/credit-grades.module';
 import { MeController } from './auth/me.controller';
@@ -96,7 +97,10 @@ export class AppModule {
         AuthModule,
         IdempotencyModule,
         RegulatorReadsModule,
-        ThrottlerModule.forRoot({ throttlers: [{ ttl: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT }] }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT }],
+          storage: new SlidingWindowThrottlerStorage(),
+        }),
         ...FEATURES,
         ...(options.worker ? [WorkerModule] : []),
       ],

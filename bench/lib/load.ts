@@ -30,10 +30,11 @@ export async function closedLoop(
   baseUrl: string,
   make: (i: number) => HttpCall,
   opts: { concurrency: number; durationMs: number; warmupMs?: number },
-): Promise<{ rps: number; latencies: number[]; errors: number }> {
+): Promise<{ rps: number; latencies: number[]; errors: number; warmupCount: number }> {
   const http = client(baseUrl, opts.concurrency);
   let i = 0;
   let errors = 0;
+  let warmupCount = 0;
   const latencies: number[] = [];
   let measuring = false;
   let done = 0;
@@ -50,13 +51,15 @@ export async function closedLoop(
         latencies.push(performance.now() - t0);
         done++;
         if (status >= 400 || status === 0) errors++;
+      } else {
+        warmupCount++;
       }
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   const seconds = (performance.now() - startedAt) / 1000;
   await http.close();
-  return { rps: done / seconds, latencies, errors };
+  return { rps: done / seconds, latencies, errors, warmupCount };
 }
 
 /**

@@ -10,6 +10,8 @@ export interface BenchContext {
   admin: Record<string, string>;
   /** RSS of the service right after it became ready (MB). */
   idleRssMb: number;
+  /** `--growth-events`: stored events of the growth workload, overriding its default size. */
+  growthEvents?: number;
 }
 
 export interface WorkloadResult {
@@ -27,4 +29,6 @@ export interface Workload {
   target: string;
   met?: (metrics: Record<string, number>) => boolean;
   run(ctx: BenchContext): Promise<WorkloadResult>;
+  /** Called once after all runs (e.g. to stop services the workload started itself). */
+  teardown?(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { prepared, runPrepared } from '../database/prepared';
 import type { StoredEvent } from './domain/chain-verifier';
 import type { EventActor, LedgerObject, SealedEvent } from './domain/event-hash';
 import { LEDGER_FORMAT } from './domain/event-hash';
@@ -73,6 +74,31 @@ export interface PartyRow {
   role: LotPartyRole;
 }
 
+/** What one lot gets in an append statement. */
+export interface LotWrite {
+  lotId: string;
+  /** The head the events were linked to: the write happens only if the lot is still there. */
+  expectedSeq: number;
+  events: readonly SealedEvent[];
+  /** occurredAt of the last event (the lot's new head_occurred_at). */
+  occurredAt: Date;
+  effects: LotEffects;
+  parties: readonly PartyRow[];
+}
+
+/** A lot's head with every party to it (organisation and the region it is registered in). */
+export interface HeadWithParties extends LotHead {
+  parties: ReadonlyArray<{ organisationId: string; regionCode: string }>;
+}
+
+/** Whether a viewer may see a lot: a party to it, or a regulator over a party's region (as `readHeads`). */
+export function canSee(head: HeadWithParties, viewer: LotViewer): boolean {
+  if (head.parties.some((p) => p.organisationId === viewer.organisationId)) return true;
+  if (!viewer.jurisdictionPrefix) return false;
+  const [from, to] = regionRange(viewer.jurisdictionPrefix);
+  return head.parties.some((p) => p.regionCode >= from && p.regionCode <= to);
+}
+
 /** An event as written, with its global sequence number. */
 export interface LedgerEvent extends StoredEvent {
   globalSeq: string;
@@ -101,6 +127,153 @@ const EVENTS_RECORDSET = `jsonb_to_recordset($EVENTS::jsonb) AS e(
 
 /** Mirrors OutboxRepository.enqueue for the one job the ledger writes, inside the append statement. */
 const OUTBOX_JOB = 'reconciliation.lots-changed';
+
+const READ_HEADS_SQL = `SELECT ${HEAD_COLUMNS}${VIEWER_COLUMNS}
+   FROM lots l
+  WHERE l.id = ANY($1::uuid[])
+  ORDER BY l.id`;
+const READ_HEADS = prepared(READ_HEADS_SQL);
+const READ_HEADS_FOR_UPDATE = prepared(`${READ_HEADS_SQL}
+  FOR UPDATE OF l`);
+
+const READ_HEAD_WITH_PARTIES_SQL = `SELECT ${HEAD_COLUMNS},
+       (SELECT array_agg(p.organisation_id::text || ' ' || p.region_code) FROM lot_parties p WHERE p.lot_id = l.id)
+         AS parties
+  FROM lots l
+ WHERE l.id = $1`;
+const READ_HEAD_WITH_PARTIES = prepared(READ_HEAD_WITH_PARTIES_SQL);
+const READ_HEAD_WITH_PARTIES_FOR_UPDATE = prepared(`${READ_HEAD_WITH_PARTIES_SQL}
+   FOR UPDATE OF l`);
+
+const APPEND_LOTS = prepared(`WITH w AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(
+           lot_id uuid, expected_seq integer, head_seq integer, head_hash text, head_occurred_at timestamptz,
+           status lot_status, custodian_organisation_id uuid, quantity bigint, quantity_method quantity_method,
+           label_code varchar, packaging_type packaging_type, container_count integer)
+       ), head AS (
+         UPDATE lots l
+            SET head_seq = w.head_seq, head_hash = decode(w.head_hash, 'hex'), head_occurred_at = w.head_occurred_at,
+                updated_at = $3,
+                status = COALESCE(w.status, l.status),
+                custodian_organisation_id = COALESCE(w.custodian_organisation_id, l.custodian_organisation_id),
+                quantity = COALESCE(w.quantity, l.quantity),
+                quantity_method = COALESCE(w.quantity_method, l.quantity_method),
+                label_code = COALESCE(w.label_code, l.label_code),
+                packaging_type = COALESCE(w.packaging_type, l.packaging_type),
+                container_count = COALESCE(w.container_count, l.container_count)
+           FROM w
+          WHERE l.id = w.lot_id AND l.head_seq = w.expected_seq
+          RETURNING l.id, l.created_at
+       ), events AS (
+         INSERT INTO custody_events (lot_id, seq, chain_started_at, format, type, occurred_at, recorded_at,
+                                     actor_organisation_id, actor_member_id, payload, prev_hash, hash)
+         SELECT head.id, e.seq, head.created_at, ${LEDGER_FORMAT}, e.type, e.occurred_at, $3,
+                e.actor_organisation_id, e.actor_member_id, e.payload, decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
+           FROM jsonb_to_recordset($2::jsonb) AS e(ord integer, lot_id uuid, seq integer, type custody_event_type,
+                occurred_at timestamptz, actor_organisation_id uuid, actor_member_id uuid, payload jsonb,
+                prev_hash text, hash text)
+           JOIN head ON head.id = e.lot_id
+          ORDER BY e.ord
+         RETURNING lot_id, seq, global_seq
+       ), parties AS (
+         INSERT INTO lot_parties (lot_id, organisation_id, region_code, role, since)
+         SELECT head.id, o.id, o.region_code, p.role, $3
+           FROM jsonb_to_recordset($4::jsonb) AS p(lot_id uuid, organisation_id uuid, role lot_party_role)
+           JOIN head ON head.id = p.lot_id
+           JOIN organisations o ON o.id = p.organisation_id
+         ON CONFLICT (lot_id, organisation_id) DO NOTHING
+       ), outbox AS (
+         INSERT INTO outbox_messages (job_name, payload)
+         SELECT '${OUTBOX_JOB}', jsonb_build_object('lotIds', jsonb_agg(head.id ORDER BY head.id))
+           FROM head
+         HAVING $5::boolean AND count(*) > 0
+       )
+       SELECT lot_id, global_seq::text AS global_seq FROM events ORDER BY lot_id, seq`);
+
+const INSERT_LOT = prepared(`WITH lot AS (
+         INSERT INTO lots (id, label_code, label_code_issued, waste_code, waste_category, catalogue_edition_id,
+                           medical_class, identification_ref, quantity, quantity_unit, quantity_method,
+                           physical_form, packaging_type, container_count, generator_organisation_id,
+                           custodian_organisation_id, status, generated_at, head_seq, head_hash, head_occurred_at,
+                           created_at, updated_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, 1,
+                 decode($18, 'hex'), $17, $19, $19, $20)
+         RETURNING id, created_at
+       ), events AS (
+         INSERT INTO custody_events (lot_id, seq, chain_started_at, format, type, occurred_at, recorded_at,
+                                     actor_organisation_id, actor_member_id, payload, prev_hash, hash)
+         SELECT lot.id, e.seq, lot.created_at, ${LEDGER_FORMAT}, e.type, e.occurred_at, $19, $22, $23, e.payload,
+                decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
+           FROM lot, ${EVENTS_RECORDSET.replace('$EVENTS', '$21')}
+         RETURNING global_seq
+       ), parties AS (
+         INSERT INTO lot_parties (lot_id, organisation_id, region_code, role, since)
+         SELECT lot.id, o.id, o.region_code, $25::lot_party_role, $19
+           FROM lot JOIN organisations o ON o.id = $24::uuid
+       ), outbox AS (
+         INSERT INTO outbox_messages (job_name, payload)
+         SELECT '${OUTBOX_JOB}', jsonb_build_object('lotIds', jsonb_build_array(lot.id)) FROM lot WHERE $26
+       )
+       SELECT global_seq::text AS global_seq FROM events`);
+
+const READ_EVENTS =
+  prepared(`SELECT lot_id, seq, global_seq::text AS global_seq, format, type, occurred_at, recorded_at,
+              actor_organisation_id, actor_member_id, payload, encode(prev_hash, 'hex') AS prev_hash,
+              encode(hash, 'hex') AS hash
+         FROM custody_events
+        WHERE lot_id = $1 AND chain_started_at = $2 AND seq > $3
+        ORDER BY seq
+        LIMIT $4`);
+
+/** An event's columns as verification needs them: times already in the ledger's ISO form, hashes in hex. */
+const CHAIN_EVENT_COLUMNS = `e.seq, e.format, e.type,
+  to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+  to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
+  e.actor_organisation_id, e.actor_member_id, e.payload,
+  encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash`;
+
+/**
+ * The head of a lot, whether a viewer may see it ($2–$4, all null: no viewer), and (if so) its
+ * first $5 events after seq $6, in one statement: one snapshot, one round trip. The first row
+ * carries the head (event columns null), the others the events (head columns null).
+ */
+const READ_CHAIN_START = prepared(`WITH h AS (
+  SELECT l.id, l.head_seq, encode(l.head_hash, 'hex') AS head_hash, l.created_at,
+         ($2::uuid IS NULL
+          OR EXISTS (SELECT 1 FROM lot_parties p WHERE p.lot_id = l.id AND p.organisation_id = $2::uuid)
+          OR ($3::varchar IS NOT NULL AND EXISTS (
+                SELECT 1 FROM lot_parties p WHERE p.lot_id = l.id AND p.region_code BETWEEN $3::varchar AND $4::varchar)))
+           AS visible
+    FROM lots l WHERE l.id = $1)
+SELECT h.head_seq, h.head_hash, h.visible, (extract(epoch FROM h.created_at) * 1000)::float8 AS chain_started_ms,
+       NULL::integer AS seq, NULL::smallint AS format, NULL::custody_event_type AS type, NULL::text AS occurred_at,
+       NULL::text AS recorded_at, NULL::uuid AS actor_organisation_id, NULL::uuid AS actor_member_id,
+       NULL::jsonb AS payload, NULL::text AS prev_hash, NULL::text AS hash
+  FROM h
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, e.*
+  FROM h
+  CROSS JOIN LATERAL (
+    SELECT ${CHAIN_EVENT_COLUMNS}
+      FROM custody_events e
+     WHERE h.visible AND e.lot_id = h.id AND e.chain_started_at = h.created_at AND e.seq > $6
+     ORDER BY e.seq
+     LIMIT $5) e
+ ORDER BY seq NULLS FIRST`);
+
+/** The events of a chain after seq $3 (the partition key $2 from the lot row), for a cursor. */
+const READ_CHAIN_AFTER = `SELECT ${CHAIN_EVENT_COLUMNS}
+  FROM custody_events e
+ WHERE e.lot_id = $1 AND e.chain_started_at = $2 AND e.seq > $3
+ ORDER BY e.seq`;
+const CHAIN_CURSOR = 'ledger_verify_chain';
+
+/** A chain read for verification: the head the lot row records, and events in seq order. */
+export interface ChainPage {
+  head: { seq: number; hash: string };
+  chainStartedAt: Date;
+  events: StoredEvent[];
+}
 
 /**
  * Raw SQL of the ledger's hot path. Each write is one statement: the head update (conditional
@@ -136,91 +309,104 @@ export class LedgerRepository {
     options: { forUpdate?: boolean; viewer?: LotViewer } = {},
   ): Promise<LotHead[]> {
     const range = options.viewer?.jurisdictionPrefix ? regionRange(options.viewer.jurisdictionPrefix) : null;
-    const rows: RawHead[] = await executor.query(
-      `SELECT ${HEAD_COLUMNS}${VIEWER_COLUMNS}
-         FROM lots l
-        WHERE l.id = ANY($1::uuid[])
-        ORDER BY l.id
-        ${options.forUpdate ? 'FOR UPDATE OF l' : ''}`,
-      [[...new Set(lotIds)], options.viewer?.organisationId ?? null, range?.[0] ?? null, range?.[1] ?? null],
-    );
+    const rows = await runPrepared<RawHead>(executor, options.forUpdate ? READ_HEADS_FOR_UPDATE : READ_HEADS, [
+      [...new Set(lotIds)],
+      options.viewer?.organisationId ?? null,
+      range?.[0] ?? null,
+      range?.[1] ?? null,
+    ]);
     return rows.map((r) => toHead(r, options.viewer !== undefined));
   }
 
   /**
-   * Appends sealed events to a lot whose head is still `expectedSeq`, applying `effects` to
-   * the lot row. Returns the events' global sequence numbers, or null if the head moved.
+   * Appends sealed events to lots whose heads are still at each write's `expectedSeq`, applying
+   * the writes' `effects` to the lot rows, adding their parties and (with `outbox`) one
+   * `reconciliation.lots-changed` row naming every lot written: one statement, however many
+   * lots and events. Each lot is compare-and-set on its own: a lot whose head moved is left as
+   * it was, and only its write is missing from the result (global sequence numbers by lot id,
+   * in seq order). Several lots in one statement lock their rows in no particular order: the
+   * caller locks them first (`readHeads` with `forUpdate`, in id order) when there is more than one.
    */
-  async append(
+  async appendLots(
     executor: EntityManager,
-    write: {
-      lotId: string;
-      expectedSeq: number;
-      events: readonly SealedEvent[];
-      occurredAt: Date;
-      recordedAt: Date;
-      actor: EventActor;
-      effects: LotEffects;
-      parties: readonly PartyRow[];
-      outbox: boolean;
-    },
-  ): Promise<string[] | null> {
-    const last = write.events[write.events.length - 1];
-    const e = write.effects;
-    const rows: Array<{ global_seq: string }> = await executor.query(
-      `WITH head AS (
-         UPDATE lots
-            SET head_seq = $3, head_hash = decode($4, 'hex'), head_occurred_at = $5, updated_at = $6,
-                status = COALESCE($7::lot_status, status),
-                custodian_organisation_id = COALESCE($8::uuid, custodian_organisation_id),
-                quantity = COALESCE($9::bigint, quantity),
-                quantity_method = COALESCE($10::quantity_method, quantity_method),
-                label_code = COALESCE($11::varchar, label_code),
-                packaging_type = COALESCE($12::packaging_type, packaging_type),
-                container_count = COALESCE($13::integer, container_count)
-          WHERE id = $1 AND head_seq = $2
-          RETURNING id, created_at
-       ), events AS (
-         INSERT INTO custody_events (lot_id, seq, chain_started_at, format, type, occurred_at, recorded_at,
-                                     actor_organisation_id, actor_member_id, payload, prev_hash, hash)
-         SELECT head.id, e.seq, head.created_at, ${LEDGER_FORMAT}, e.type, e.occurred_at, $6, $15, $16, e.payload,
-                decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
-           FROM head, ${EVENTS_RECORDSET.replace('$EVENTS', '$14')}
-         RETURNING seq, global_seq
-       ), parties AS (
-         INSERT INTO lot_parties (lot_id, organisation_id, region_code, role, since)
-         SELECT head.id, o.id, o.region_code, p.role, $6
-           FROM head, unnest($17::uuid[], $18::lot_party_role[]) AS p(organisation_id, role)
-           JOIN organisations o ON o.id = p.organisation_id
-         ON CONFLICT (lot_id, organisation_id) DO NOTHING
-       ), outbox AS (
-         INSERT INTO outbox_messages (job_name, payload)
-         SELECT '${OUTBOX_JOB}', jsonb_build_object('lotIds', jsonb_build_array(head.id)) FROM head WHERE $19
-       )
-       SELECT global_seq::text AS global_seq FROM events ORDER BY seq`,
-      [
-        write.lotId,
-        write.expectedSeq,
-        last.content.seq,
-        last.hash,
-        write.occurredAt,
-        write.recordedAt,
-        e.status ?? null,
-        e.custodianOrganisationId ?? null,
-        e.quantity?.toString() ?? null,
-        e.quantityMethod ?? null,
-        e.labelCode ?? null,
-        e.packagingType ?? null,
-        e.containerCount ?? null,
-        eventsJson(write.events),
-        write.actor.organisationId,
-        write.actor.memberId,
-        write.parties.map((p) => p.organisationId),
-        write.parties.map((p) => p.role),
-        write.outbox,
-      ],
+    writes: readonly LotWrite[],
+    common: { recordedAt: Date; outbox: boolean },
+  ): Promise<Map<string, string[]>> {
+    const heads = writes.map((w) => {
+      const last = w.events[w.events.length - 1];
+      const e = w.effects;
+      return {
+        lot_id: w.lotId,
+        expected_seq: w.expectedSeq,
+        head_seq: last.content.seq,
+        head_hash: last.hash,
+        head_occurred_at: w.occurredAt.toISOString(),
+        status: e.status ?? null,
+        custodian_organisation_id: e.custodianOrganisationId ?? null,
+        quantity: e.quantity?.toString() ?? null,
+        quantity_method: e.quantityMethod ?? null,
+        label_code: e.labelCode ?? null,
+        packaging_type: e.packagingType ?? null,
+        container_count: e.containerCount ?? null,
+      };
+    });
+    let ord = 0;
+    const events = writes.flatMap((w) =>
+      w.events.map((e) => ({
+        ord: ord++,
+        lot_id: w.lotId,
+        seq: e.content.seq,
+        type: e.content.type,
+        occurred_at: e.content.occurredAt,
+        actor_organisation_id: e.content.actor.organisationId,
+        actor_member_id: e.content.actor.memberId,
+        payload: e.content.payload,
+        prev_hash: e.content.prevHash,
+        hash: e.hash,
+      })),
     );
-    return rows.length === 0 ? null : rows.map((r) => r.global_seq);
+    const parties = writes.flatMap((w) =>
+      w.parties.map((p) => ({ lot_id: w.lotId, organisation_id: p.organisationId, role: p.role })),
+    );
+    const rows = await runPrepared<{ lot_id: string; global_seq: string }>(executor, APPEND_LOTS, [
+      JSON.stringify(heads),
+      JSON.stringify(events),
+      common.recordedAt,
+      JSON.stringify(parties),
+      common.outbox,
+    ]);
+    const written = new Map<string, string[]>();
+    for (const r of rows) {
+      const seqs = written.get(r.lot_id);
+      if (seqs) seqs.push(r.global_seq);
+      else written.set(r.lot_id, [r.global_seq]);
+    }
+    return written;
+  }
+
+  /**
+   * A lot's head and its parties (organisation and region), so that several viewers can be
+   * checked against one read (`canSee`). With `forUpdate`, the lot row is locked.
+   */
+  async readHeadWithParties(
+    executor: EntityManager,
+    lotId: string,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<HeadWithParties | null> {
+    const rows = await runPrepared<RawHead & { parties: string[] | null }>(
+      executor,
+      options.forUpdate ? READ_HEAD_WITH_PARTIES_FOR_UPDATE : READ_HEAD_WITH_PARTIES,
+      [lotId],
+    );
+    if (rows.length === 0) return null;
+    const { parties, ...head } = rows[0];
+    return {
+      ...toHead(head, false),
+      parties: (parties ?? []).map((p) => {
+        const [organisationId, regionCode] = p.split(' ');
+        return { organisationId, regionCode };
+      }),
+    };
   }
 
   /** Inserts a lot with its genesis event, its first party and (optionally) the outbox row: one statement. */
@@ -237,61 +423,34 @@ export class LedgerRepository {
     },
   ): Promise<string> {
     const l = write.lot;
-    const rows: Array<{ global_seq: string }> = await executor.query(
-      `WITH lot AS (
-         INSERT INTO lots (id, label_code, label_code_issued, waste_code, waste_category, catalogue_edition_id,
-                           medical_class, identification_ref, quantity, quantity_unit, quantity_method,
-                           physical_form, packaging_type, container_count, generator_organisation_id,
-                           custodian_organisation_id, status, generated_at, head_seq, head_hash, head_occurred_at,
-                           created_at, updated_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, 1,
-                 decode($18, 'hex'), $17, $19, $19, $20)
-         RETURNING id, created_at
-       ), events AS (
-         INSERT INTO custody_events (lot_id, seq, chain_started_at, format, type, occurred_at, recorded_at,
-                                     actor_organisation_id, actor_member_id, payload, prev_hash, hash)
-         SELECT lot.id, e.seq, lot.created_at, ${LEDGER_FORMAT}, e.type, e.occurred_at, $19, $22, $23, e.payload,
-                decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
-           FROM lot, ${EVENTS_RECORDSET.replace('$EVENTS', '$21')}
-         RETURNING global_seq
-       ), parties AS (
-         INSERT INTO lot_parties (lot_id, organisation_id, region_code, role, since)
-         SELECT lot.id, o.id, o.region_code, $25::lot_party_role, $19
-           FROM lot JOIN organisations o ON o.id = $24::uuid
-       ), outbox AS (
-         INSERT INTO outbox_messages (job_name, payload)
-         SELECT '${OUTBOX_JOB}', jsonb_build_object('lotIds', jsonb_build_array(lot.id)) FROM lot WHERE $26
-       )
-       SELECT global_seq::text AS global_seq FROM events`,
-      [
-        l.id,
-        l.labelCode,
-        l.labelCodeIssued,
-        l.wasteCode,
-        l.wasteCategory,
-        l.catalogueEditionId,
-        l.medicalClass,
-        l.identificationRef,
-        l.quantity.toString(),
-        l.quantityUnit,
-        l.quantityMethod,
-        l.physicalForm,
-        l.packagingType,
-        l.containerCount,
-        l.generatorOrganisationId,
-        l.status,
-        write.occurredAt,
-        write.genesis.hash,
-        write.recordedAt,
-        l.createdBy,
-        eventsJson([write.genesis]),
-        write.actor.organisationId,
-        write.actor.memberId,
-        write.party.organisationId,
-        write.party.role,
-        write.outbox,
-      ],
-    );
+    const rows = await runPrepared<{ global_seq: string }>(executor, INSERT_LOT, [
+      l.id,
+      l.labelCode,
+      l.labelCodeIssued,
+      l.wasteCode,
+      l.wasteCategory,
+      l.catalogueEditionId,
+      l.medicalClass,
+      l.identificationRef,
+      l.quantity.toString(),
+      l.quantityUnit,
+      l.quantityMethod,
+      l.physicalForm,
+      l.packagingType,
+      l.containerCount,
+      l.generatorOrganisationId,
+      l.status,
+      write.occurredAt,
+      write.genesis.hash,
+      write.recordedAt,
+      l.createdBy,
+      eventsJson([write.genesis]),
+      write.actor.organisationId,
+      write.actor.memberId,
+      write.party.organisationId,
+      write.party.role,
+      write.outbox,
+    ]);
     return rows[0].global_seq;
   }
 
@@ -324,17 +483,59 @@ export class LedgerRepository {
     afterSeq: number,
     limit: number,
   ): Promise<LedgerEvent[]> {
-    const rows: RawEvent[] = await executor.query(
-      `SELECT lot_id, seq, global_seq::text AS global_seq, format, type, occurred_at, recorded_at,
-              actor_organisation_id, actor_member_id, payload, encode(prev_hash, 'hex') AS prev_hash,
-              encode(hash, 'hex') AS hash
-         FROM custody_events
-        WHERE lot_id = $1 AND chain_started_at = $2 AND seq > $3
-        ORDER BY seq
-        LIMIT $4`,
-      [lot.id, lot.createdAt, afterSeq, limit],
-    );
+    const rows = await runPrepared<RawEvent>(executor, READ_EVENTS, [lot.id, lot.createdAt, afterSeq, limit]);
     return rows.map(toEvent);
+  }
+
+  /**
+   * A lot's head and its first `limit` events after `afterSeq`, read in one statement (so in one
+   * snapshot); null when the lot does not exist or `viewer` may not see it.
+   */
+  async readChainStart(
+    executor: EntityManager,
+    lotId: string,
+    viewer: LotViewer | undefined,
+    limit: number,
+  ): Promise<ChainPage | null> {
+    const range = viewer?.jurisdictionPrefix ? regionRange(viewer.jurisdictionPrefix) : null;
+    const rows = await runPrepared<RawChainRow>(executor, READ_CHAIN_START, [
+      lotId,
+      viewer?.organisationId ?? null,
+      range?.[0] ?? null,
+      range?.[1] ?? null,
+      limit,
+      0,
+    ]);
+    if (rows.length === 0 || !rows[0].visible) return null;
+    const [head, ...events] = rows;
+    return {
+      head: { seq: head.head_seq, hash: head.head_hash },
+      chainStartedAt: new Date(head.chain_started_ms),
+      events: events.map((r) => toChainEvent(lotId, r)),
+    };
+  }
+
+  /**
+   * Opens a cursor (inside the caller's transaction) over a chain's events after `afterSeq`,
+   * in seq order; `fetch` reads the next `count` of them. The next fetch may be sent before the
+   * previous batch is processed, so that the database reads while Node hashes.
+   */
+  async openChainCursor(
+    manager: EntityManager,
+    lot: { id: string; chainStartedAt: Date },
+    afterSeq: number,
+  ): Promise<{ fetch: (count: number) => Promise<StoredEvent[]> }> {
+    await manager.query(`DECLARE ${CHAIN_CURSOR} NO SCROLL CURSOR FOR ${READ_CHAIN_AFTER}`, [
+      lot.id,
+      lot.chainStartedAt,
+      afterSeq,
+    ]);
+    return {
+      fetch: async (count: number) => {
+        const rows: RawChainRow[] = await manager.query(`FETCH ${Math.floor(count)} FROM ${CHAIN_CURSOR}`);
+        return rows.map((r) => toChainEvent(lot.id, r));
+      },
+    };
   }
 
   /** Creates the monthly event partitions for the coming months (idempotent). */
@@ -391,6 +592,38 @@ function toHead(r: RawHead, withViewer: boolean): LotHead {
     ...rest,
     quantity: BigInt(quantity),
     ...(withViewer ? { viewer: { party: viewerParty, inJurisdiction: viewerJurisdiction } } : {}),
+  };
+}
+
+interface RawChainRow {
+  head_seq: number;
+  head_hash: string;
+  visible: boolean;
+  chain_started_ms: number;
+  seq: number;
+  format: number;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  actor_organisation_id: string;
+  actor_member_id: string | null;
+  payload: LedgerObject;
+  prev_hash: string;
+  hash: string;
+}
+
+function toChainEvent(lotId: string, r: RawChainRow): StoredEvent {
+  return {
+    lotId,
+    seq: r.seq,
+    format: r.format,
+    type: r.type,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    actor: { organisationId: r.actor_organisation_id, memberId: r.actor_member_id },
+    payload: r.payload,
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }
 

@@ -18,11 +18,21 @@ import { MemberRole } from '../members/entities/member.entity';
 import { OrganisationRole } from '../organisations/entities/organisation.entity';
 import { CreateLotDto } from './dto/create-lot.dto';
 import { MergeLotsDto, SplitLotDto } from './dto/lineage.dto';
-import { LOT_EVENT_BODY_SCHEMA, LOT_EVENT_DTOS, LotEventBodyPipe, type LotEventDto } from './dto/lot-event.dto';
+import {
+  LOT_EVENT_BATCH_BODY_SCHEMA,
+  LOT_EVENT_BODY_SCHEMA,
+  LOT_EVENT_DTOS,
+  LotEventBatchPipe,
+  LotEventBodyPipe,
+  MAX_BATCH_EVENTS,
+  type LotEventBatchItem,
+  type LotEventDto,
+} from './dto/lot-event.dto';
 import {
   ChainVerificationDto,
   ListLotsQueryDto,
   LotDetailResponseDto,
+  LotEventBatchResponseDto,
   LotEventPageDto,
   LotEventResponseDto,
   LotPageDto,
@@ -82,6 +92,27 @@ export class LotsController {
   @ApiNotFoundResponse({ description: NOT_VISIBLE })
   merge(@Body() dto: MergeLotsDto, @CurrentPrincipal() principal: Principal) {
     return this.lots.merge(dto, principal);
+  }
+
+  @Post('events/batch')
+  @HttpCode(201)
+  @Allow({ memberRoles: WRITERS })
+  @Idempotent()
+  @ApiExtraModels(...LOT_EVENT_DTOS)
+  @ApiBody({ schema: LOT_EVENT_BATCH_BODY_SCHEMA })
+  @ApiOperation({
+    summary: 'Record events on several lots you hold, all or nothing',
+    description:
+      `Up to ${MAX_BATCH_EVENTS} events, each a lotId plus an event as POST /v1/lots/{id}/events takes it (e.g. a device ` +
+      'syncing the events it queued offline). Events of one lot apply in their order in the batch. The batch is ' +
+      'atomic: if any event is refused, none is recorded, and the problem names the event (`index`, `events[i].…` ' +
+      'fields). One Idempotency-Key covers the whole batch.',
+  })
+  @ApiCreatedResponse({ type: LotEventBatchResponseDto })
+  @ApiForbiddenResponse({ description: 'not-custodian: you may see a lot but do not hold it' })
+  @ApiNotFoundResponse({ description: NOT_VISIBLE })
+  appendBatch(@Body(LotEventBatchPipe) items: LotEventBatchItem[], @CurrentPrincipal() principal: Principal) {
+    return this.lots.appendBatch(items, principal);
   }
 
   @Get(':id')

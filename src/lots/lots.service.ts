@@ -6,12 +6,14 @@ import { AppConfig } from '../config/app-config';
 import { isRegulator, type MemberPrincipal, type Principal } from '../common/auth/principal';
 import {
   ConflictError,
+  DomainError,
   ForbiddenError,
   NotFoundError,
   RuleViolationError,
   ValidationFailedError,
 } from '../common/problem/domain-errors';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination/cursor';
+import type { StoredEvent } from '../ledger/domain/chain-verifier';
 import type { LedgerObject, LedgerValue } from '../ledger/domain/event-hash';
 import { checkOccurredAt, chinaDate, parseTimestamp } from '../ledger/domain/ledger-time';
 import { EventType, LotStatus, QuantityMethod } from '../ledger/domain/ledger-types';
@@ -33,11 +35,12 @@ import {
 } from './domain/lot-rules';
 import type { CreateLotDto } from './dto/create-lot.dto';
 import type { MergeLotsDto, SplitLotDto } from './dto/lineage.dto';
-import type { LotEventDto } from './dto/lot-event.dto';
+import type { LotEventBatchItem, LotEventDto } from './dto/lot-event.dto';
 import {
   ChainVerificationDto,
   LotDetailResponseDto,
   LotEventResponseDto,
+  type LotEventBatchResponseDto,
   LotResponseDto,
   type ListLotsQueryDto,
   type SplitResponseDto,
@@ -179,9 +182,36 @@ export class LotsService {
     const { events } = await this.writer.appendToLot(id, {
       actor: actorOf(member),
       viewer: viewerOf(member),
-      build: (head, executor) => this.draftOf(dto, head, occurredAt, corrected, executor),
+      build: (head, executor, earlier) => this.draftOf(dto, head, occurredAt, corrected, executor, earlier),
     });
     return LotEventResponseDto.from(events[0]);
+  }
+
+  /**
+   * Records events on many lots held by the caller's organisation, all or nothing (one
+   * transaction; see LedgerWriter.appendBatch). Events of one lot apply in their order in the
+   * batch. A refusal names the event by its `index` (and `events[i].…` fields).
+   */
+  async appendBatch(items: readonly LotEventBatchItem[], principal: Principal): Promise<LotEventBatchResponseDto> {
+    const member = asMember(principal);
+    const prepared = items.map(({ lotId, event }, index) =>
+      atIndex(index, () => ({
+        lotId,
+        event,
+        occurredAt: timestamp(event.occurredAt),
+        corrected:
+          event.type === EventType.CORRECTED && event.quantity ? baseQuantity(event.quantity, 'quantity') : undefined,
+      })),
+    );
+    const appended = await this.writer.appendBatch(
+      prepared.map((p, index) => ({
+        lotId: p.lotId,
+        build: (head, executor, earlier) =>
+          atIndex(index, () => this.draftOf(p.event, head, p.occurredAt, p.corrected, executor, earlier)),
+      })),
+      { actor: actorOf(member), viewer: viewerOf(member) },
+    );
+    return { events: appended.map((events) => LotEventResponseDto.from(events[0])) };
   }
 
   async events(id: string, query: { limit?: number; cursor?: string }, principal: Principal) {
@@ -198,8 +228,7 @@ export class LotsService {
   }
 
   async verify(id: string, principal: Principal): Promise<ChainVerificationDto> {
-    await this.findVisible(id, principal);
-    const result = await this.reader.verify(id);
+    const result = await this.reader.verify(id, viewerOf(principal));
     if (!result) throw new NotFoundError('Lot', id);
     return ChainVerificationDto.from(id, result.head, result.verdict, new Date());
   }
@@ -428,6 +457,7 @@ export class LotsService {
     occurredAt: Date,
     correctedQuantity: BaseQuantity | undefined,
     executor: EntityManager,
+    earlier: readonly StoredEvent[],
   ): Promise<EventDraft[]> {
     refuse(appendProblem(head.status, dto.type, { changesQuantity: correctedQuantity !== undefined }));
     const common = { handlerName: dto.handlerName, notes: dto.notes };
@@ -469,7 +499,14 @@ export class LotsService {
             `The lot is counted in ${head.quantityUnit}; the corrected quantity must be too`,
           );
         }
-        const [target] = await this.reader.events(head, dto.corrects.seq - 1, 1, executor);
+        const target =
+          earlier.find((e) => e.seq === dto.corrects.seq) ??
+          (await this.reader.events(head, dto.corrects.seq - 1, 1, executor))[0];
+        if (!target) {
+          throw new RuleViolationError('unknown-event', `Lot ${head.id} has no event ${dto.corrects.seq}`, {
+            field: 'corrects.seq',
+          });
+        }
         return draft(
           {
             corrects: { lotId: head.id, seq: target.seq, type: target.type, hash: target.hash },
@@ -482,6 +519,31 @@ export class LotsService {
         );
       }
     }
+  }
+}
+
+/**
+ * Runs one batch item's step; a refusal names the item: `index` in the problem, and its field
+ * errors as `events[i].<field>`.
+ */
+function atIndex<T>(index: number, step: () => T): T {
+  const name = (error: unknown) => {
+    if (error instanceof ValidationFailedError) {
+      const renamed = new ValidationFailedError(
+        `events[${index}]: ${error.message}`,
+        error.errors.map((e) => ({ ...e, field: `events[${index}].${e.field}` })),
+      );
+      Object.assign(renamed.extensions, error.extensions, { index });
+      return renamed;
+    }
+    if (error instanceof DomainError) Object.assign(error.extensions, { index });
+    return error;
+  };
+  try {
+    const result = step();
+    return result instanceof Promise ? (result.catch((e: unknown) => Promise.reject(name(e))) as T) : result;
+  } catch (error) {
+    throw name(error);
   }
 }
 

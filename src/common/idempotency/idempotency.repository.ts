@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { prepared, runPrepared } from '../../database/prepared';
 
 export type Reservation =
   | { outcome: 'reserved' }
@@ -8,31 +9,38 @@ export type Reservation =
 
 const LOCK_SECONDS = 60;
 
+/** Hot path of every idempotent POST: named prepared statements (src/database/prepared.ts). */
+const RESERVE = prepared(`WITH ins AS (
+   INSERT INTO idempotency_keys (scope, key, request_hash, locked_until)
+   VALUES ($1, $2, $3, now() + make_interval(secs => ${LOCK_SECONDS}))
+   ON CONFLICT (scope, key) DO UPDATE
+     SET locked_until = EXCLUDED.locked_until
+     WHERE idempotency_keys.response_status IS NULL
+       AND idempotency_keys.locked_until < now()
+       AND idempotency_keys.request_hash = EXCLUDED.request_hash
+   RETURNING true AS reserved, request_hash AS "requestHash", NULL::smallint AS status, NULL::jsonb AS body
+ )
+ SELECT * FROM ins
+ UNION ALL
+ SELECT false, request_hash, response_status, response_body
+   FROM idempotency_keys
+  WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM ins)`);
+
+const COMPLETE = prepared(
+  `UPDATE idempotency_keys SET response_status = $3, response_body = $4::jsonb WHERE scope = $1 AND key = $2`,
+);
+
 @Injectable()
 export class IdempotencyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Claims the key, or reports what an earlier request with it did (one round trip). */
   async reserve(scope: string, key: string, requestHash: string): Promise<Reservation> {
-    const rows: Array<{ reserved: boolean; requestHash: string; status: number | null; body: unknown }> =
-      await this.dataSource.query(
-        `WITH ins AS (
-           INSERT INTO idempotency_keys (scope, key, request_hash, locked_until)
-           VALUES ($1, $2, $3, now() + make_interval(secs => ${LOCK_SECONDS}))
-           ON CONFLICT (scope, key) DO UPDATE
-             SET locked_until = EXCLUDED.locked_until
-             WHERE idempotency_keys.response_status IS NULL
-               AND idempotency_keys.locked_until < now()
-               AND idempotency_keys.request_hash = EXCLUDED.request_hash
-           RETURNING true AS reserved, request_hash AS "requestHash", NULL::smallint AS status, NULL::jsonb AS body
-         )
-         SELECT * FROM ins
-         UNION ALL
-         SELECT false, request_hash, response_status, response_body
-           FROM idempotency_keys
-          WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
-        [scope, key, requestHash],
-      );
+    const rows = await runPrepared<{ reserved: boolean; requestHash: string; status: number | null; body: unknown }>(
+      this.dataSource.manager,
+      RESERVE,
+      [scope, key, requestHash],
+    );
     // A concurrent first request that committed after this statement's snapshot is not
     // visible to it: look again in a new statement.
     const row =
@@ -51,10 +59,7 @@ export class IdempotencyRepository {
   }
 
   async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE idempotency_keys SET response_status = $3, response_body = $4::jsonb WHERE scope = $1 AND key = $2`,
-      [scope, key, status, JSON.stringify(body ?? null)],
-    );
+    await runPrepared(this.dataSource.manager, COMPLETE, [scope, key, status, JSON.stringify(body ?? null)]);
   }
 
   /** The request failed without effect: let a retry run it again. */

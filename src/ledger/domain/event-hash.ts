@@ -1,5 +1,5 @@
-import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { canonicalJson, canonicalString as str } from './canonical-json';
 
 /**
  * The hashed content of a custody event and its encoding (see docs/ledger.md, which an
@@ -45,15 +45,38 @@ export interface EventContent {
   payload: LedgerObject;
 }
 
-/** The exact bytes that are hashed. */
+/**
+ * The exact bytes that are hashed: RFC 8785 of the content. The members of the content are
+ * fixed, so they are written in their sorted order directly (actor, lotId, occurredAt, payload,
+ * prevHash, recordedAt, seq, type, v); the payload goes through `canonicalJson`.
+ */
 export function canonicalEventJson(content: EventContent): string {
-  const json = canonicalize(content);
-  if (json === undefined) throw new Error('event content has no JSON form');
-  return json;
+  const { actor } = content;
+  const shaped =
+    typeof actor === 'object' &&
+    actor !== null &&
+    Object.keys(actor).length === 2 &&
+    typeof actor.organisationId === 'string' &&
+    (actor.memberId === null || typeof actor.memberId === 'string') &&
+    typeof content.lotId === 'string' &&
+    typeof content.occurredAt === 'string' &&
+    typeof content.prevHash === 'string' &&
+    typeof content.recordedAt === 'string' &&
+    typeof content.type === 'string' &&
+    Object.keys(content).length === 9;
+  if (!shaped) return canonicalJson(content);
+  return (
+    `{"actor":{"memberId":${actor.memberId === null ? 'null' : str(actor.memberId)},` +
+    `"organisationId":${str(actor.organisationId)}},"lotId":${str(content.lotId)},` +
+    `"occurredAt":${str(content.occurredAt)},"payload":${canonicalJson(content.payload)},` +
+    `"prevHash":${str(content.prevHash)},"recordedAt":${str(content.recordedAt)},` +
+    `"seq":${canonicalJson(content.seq)},"type":${str(content.type)},"v":${canonicalJson(content.v)}}`
+  );
 }
 
 export function hashEventContent(content: EventContent): string {
-  return createHash('sha256').update(canonicalEventJson(content), 'utf8').digest('hex');
+  // crypto.hash: one-shot, about twice as fast as createHash().update().digest() for short input.
+  return hash('sha256', canonicalEventJson(content), 'hex');
 }
 
 const MAX_DEPTH = 8;

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { createValidationPipe } from '../../common/http/validation';
-import { RuleViolationError, ValidationFailedError } from '../../common/problem/domain-errors';
+import { RuleViolationError, ValidationFailedError, type FieldError } from '../../common/problem/domain-errors';
 import { EventType, MANIFEST_EVENT_TYPES, QuantityMethod } from '../../ledger/domain/ledger-types';
 import { PackagingType, StorageLocationType } from '../domain/lot-attributes';
 import { LOT_EVENT_TYPES, OPERATION_CODE, type LotEventType } from '../domain/lot-rules';
@@ -252,22 +252,129 @@ export const LOT_EVENT_BODY_SCHEMA = {
 export class LotEventBodyPipe implements PipeTransform<unknown, Promise<LotEventDto>> {
   private readonly pipe = createValidationPipe();
 
-  async transform(value: unknown): Promise<LotEventDto> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ValidationFailedError('The request body must be a JSON object', [
-        { field: 'body', message: 'must be a JSON object' },
-      ]);
-    }
-    const type = (value as { type?: unknown }).type;
-    if (typeof type === 'string' && MANIFEST_EVENT_TYPES.has(type as EventType)) {
-      throw new RuleViolationError('manifest-event-type', `${type} events are recorded through manifests`);
-    }
-    if (typeof type !== 'string' || !(LOT_EVENT_TYPES as readonly string[]).includes(type)) {
-      const hint = type === EventType.GENERATED ? ' (a lot starts with POST /v1/lots)' : '';
-      throw new ValidationFailedError(`type must be one of ${LOT_EVENT_TYPES.join(', ')}${hint}`, [
-        { field: 'type', message: `must be one of ${LOT_EVENT_TYPES.join(', ')}${hint}`, code: 'isIn' },
-      ]);
-    }
-    return (await this.pipe.transform(value, { type: 'body', metatype: DTO_OF[type as LotEventType] })) as LotEventDto;
+  transform(value: unknown): Promise<LotEventDto> {
+    return validateLotEvent(this.pipe, value);
   }
+}
+
+/** The most events one batch request may carry. */
+export const MAX_BATCH_EVENTS = 200;
+
+/** One event of a batch: the lot it is recorded on, and the event as POST /v1/lots/{id}/events takes it. */
+export interface LotEventBatchItem {
+  lotId: string;
+  event: LotEventDto;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** OpenAPI: `{ events: [ { lotId, …one of the event types… } ] }`. */
+export const LOT_EVENT_BATCH_BODY_SCHEMA = {
+  type: 'object',
+  required: ['events'],
+  additionalProperties: false,
+  properties: {
+    events: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_BATCH_EVENTS,
+      description: 'Events in the order they are recorded; several may name the same lot (applied in this order)',
+      items: {
+        allOf: [
+          {
+            type: 'object',
+            required: ['lotId'],
+            properties: { lotId: { type: 'string', format: 'uuid', description: 'The lot the event is recorded on' } },
+          },
+          LOT_EVENT_BODY_SCHEMA,
+        ],
+      },
+    },
+  },
+};
+
+/**
+ * Validates POST /v1/lots/events/batch: `{ events: [...] }`, 1–MAX_BATCH_EVENTS items, each a
+ * `lotId` (UUID) plus an event exactly as POST /v1/lots/{id}/events takes it. Field errors of
+ * every item are reported together, named `events[i].<field>`.
+ */
+@Injectable()
+export class LotEventBatchPipe implements PipeTransform<unknown, Promise<LotEventBatchItem[]>> {
+  private readonly pipe = createValidationPipe();
+
+  async transform(value: unknown): Promise<LotEventBatchItem[]> {
+    if (!isObject(value)) throw bodyError('body', 'must be a JSON object');
+    for (const key of Object.keys(value)) {
+      if (key !== 'events') throw bodyError(key, `property ${key} should not exist`);
+    }
+    const events = value.events;
+    if (!Array.isArray(events) || events.length === 0 || events.length > MAX_BATCH_EVENTS) {
+      throw bodyError('events', `must be an array of 1 to ${MAX_BATCH_EVENTS} events`);
+    }
+    const items: LotEventBatchItem[] = [];
+    const errors: FieldError[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const at = `events[${i}]`;
+      const item: unknown = events[i];
+      if (!isObject(item)) {
+        errors.push({ field: at, message: `${at} must be a JSON object` });
+        continue;
+      }
+      const { lotId, ...event } = item;
+      if (typeof lotId !== 'string' || !UUID.test(lotId)) {
+        errors.push({ field: `${at}.lotId`, message: `${at}.lotId must be a UUID`, code: 'isUuid' });
+      }
+      try {
+        const dto = await validateLotEvent(this.pipe, event);
+        if (typeof lotId === 'string') items.push({ lotId: lotId.toLowerCase(), event: dto });
+      } catch (error) {
+        if (error instanceof ValidationFailedError) {
+          const fields = error.errors.length > 0 ? error.errors : [{ field: 'body', message: error.message }];
+          errors.push(
+            ...fields.map((e) => ({
+              ...e,
+              field: e.field === 'body' ? at : `${at}.${e.field}`,
+              message: `${at}: ${e.message}`,
+            })),
+          );
+        } else if (error instanceof RuleViolationError) {
+          throw new RuleViolationError(error.code, `${at}: ${error.message}`, { ...error.extensions, index: i });
+        } else {
+          throw error;
+        }
+      }
+    }
+    if (errors.length > 0) {
+      throw new ValidationFailedError(`The request is invalid: ${errors.map((e) => e.message).join('; ')}`, errors);
+    }
+    return items;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function bodyError(field: string, message: string): ValidationFailedError {
+  return new ValidationFailedError(`The request is invalid: ${message}`, [{ field, message }]);
+}
+
+/** One lots-API event: chosen by `type`, validated against its DTO. */
+async function validateLotEvent(pipe: ReturnType<typeof createValidationPipe>, value: unknown): Promise<LotEventDto> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationFailedError('The request body must be a JSON object', [
+      { field: 'body', message: 'must be a JSON object' },
+    ]);
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type === 'string' && MANIFEST_EVENT_TYPES.has(type as EventType)) {
+    throw new RuleViolationError('manifest-event-type', `${type} events are recorded through manifests`);
+  }
+  if (typeof type !== 'string' || !(LOT_EVENT_TYPES as readonly string[]).includes(type)) {
+    const hint = type === EventType.GENERATED ? ' (a lot starts with POST /v1/lots)' : '';
+    throw new ValidationFailedError(`type must be one of ${LOT_EVENT_TYPES.join(', ')}${hint}`, [
+      { field: 'type', message: `must be one of ${LOT_EVENT_TYPES.join(', ')}${hint}`, code: 'isIn' },
+    ]);
+  }
+  return (await pipe.transform(value, { type: 'body', metatype: DTO_OF[type as LotEventType] })) as LotEventDto;
 }

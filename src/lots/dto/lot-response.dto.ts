@@ -171,6 +171,11 @@ export class LotEventResponseDto {
   }
 }
 
+export class LotEventBatchResponseDto {
+  @ApiProperty({ type: [LotEventResponseDto], description: 'The recorded events, in the order of the request' })
+  events!: LotEventResponseDto[];
+}
+
 export class LotEventPageDto extends PageMetaDto {
   @ApiProperty({ type: [LotEventResponseDto] }) items!: LotEventResponseDto[];
 }
