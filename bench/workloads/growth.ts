@@ -31,7 +31,11 @@ export const growth: Workload = {
   name: 'growth',
   title: '10. Growth: workload 1 with the stored events vs an empty database',
   target: 'p99 ≤ 1.5×, throughput ≥ 0.8× of the empty run',
-  met: (m) => m.batch_throughput_ratio >= 0.8 && m.open_batch_p99_ratio <= 1.5 && m.open_single_p99_ratio <= 1.5,
+  met: (m) =>
+    m.batch_throughput_ratio >= 0.8 &&
+    m.single_throughput_ratio >= 0.8 &&
+    m.open_batch_p99_ratio <= 1.5 &&
+    m.open_single_p99_ratio <= 1.5,
   async run(ctx) {
     const lots = Math.round((ctx.smoke ? 300 : 2_000) * Math.min(ctx.scale, 1));
     if (!state) {
@@ -71,6 +75,9 @@ export const growth: Workload = {
         open_single_p99_ratio: loaded[openSingle] / empty[openSingle],
         open_batch_p99_ratio: loaded[openBatch] / empty[openBatch],
         errors: loaded.errors + empty.errors,
+        // Noise indicator: CPU used by everything else on the machine, per event, in the
+        // noisier of the two single-event phases.
+        other_cpu_ms_per_event: Math.max(loaded.single_cpu_ms_per_event_other, empty.single_cpu_ms_per_event_other),
       },
       baseline: {
         empty_batch_events_per_s: empty.batch_events_per_s,
