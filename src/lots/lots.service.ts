@@ -15,7 +15,8 @@ import {
 import { decodeCursor, pageLimit, toPage } from '../common/pagination/cursor';
 import type { StoredEvent } from '../ledger/domain/chain-verifier';
 import type { LedgerObject, LedgerValue } from '../ledger/domain/event-hash';
-import { checkOccurredAt, chinaDate, parseTimestamp } from '../ledger/domain/ledger-time';
+import { chinaDate } from '../common/time/china-date';
+import { checkOccurredAt, parseTimestamp } from '../ledger/domain/ledger-time';
 import { EventType, LotStatus, QuantityMethod } from '../ledger/domain/ledger-types';
 import { QuantityError, toBaseUnits, type BaseQuantity } from '../ledger/domain/quantity';
 import { LedgerReader } from '../ledger/ledger-reader';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkOccurredAt, chinaDate, parseTimestamp } from '../../src/ledger/domain/ledger-time';
+import { chinaDate } from '../../src/common/time/china-date';
+import { checkOccurredAt, parseTimestamp } from '../../src/ledger/domain/ledger-time';
 
 describe('ledger time', () => {
   it('parses ISO 8601 with a zone, to the millisecond', () => {

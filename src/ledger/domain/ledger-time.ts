@@ -35,11 +35,6 @@ function daysIn(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** The calendar date in China (UTC+8, no daylight saving since 1991) as YYYY-MM-DD. */
-export function chinaDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 export type ClockProblem =
   { code: 'occurred-at-in-future'; message: string } | { code: 'occurred-at-before-previous-event'; message: string };
 

@@ -1,3 +1,5 @@
+import { chinaDate } from '../../common/time/china-date';
+
 /**
  * 转移联单编号 (《危险废物转移管理办法》 Art 15): 14 digits — the year (4), the sending place's
  * province and city codes (4, the first four digits of its GB/T 2260 division code), and a
@@ -19,5 +21,5 @@ export function parseManifestNumber(n: string): { year: number; city: string; se
 
 /** The calendar year in China time (UTC+8), which numbers the serial sequence. */
 export function chinaYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear();
+  return Number(chinaDate(at).slice(0, 4));
 }
