@@ -126,7 +126,11 @@ interface ChainCursor {
  *   locked in id order, every item is checked and linked, one statement writes them all; any
  *   refusal refuses the whole batch.
  * - `lockLots` + `appendEvents` inside a caller's transaction (split, merge, manifests): the
- *   lot rows are locked (`FOR UPDATE`, in id order) for the rest of the transaction.
+ *   lot rows are locked (`FOR NO KEY UPDATE`, in id order) for the rest of the transaction.
+ *
+ * Lots are locked FOR NO KEY UPDATE, not FOR UPDATE: writers still exclude each other, but not
+ * the KEY SHARE locks that foreign-key checks take on a lot (another transaction inserting its
+ * events' log entries, parties or events), which would otherwise deadlock with them.
  */
 @Injectable()
 export class LedgerWriter {

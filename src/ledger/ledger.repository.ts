@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { retryTransient } from '../database/transient-retry';
 import { prepared, runPrepared } from '../database/prepared';
 import type { StoredEvent } from './domain/chain-verifier';
 import type { EventActor, LedgerObject, SealedEvent } from './domain/event-hash';
@@ -134,7 +135,7 @@ const READ_HEADS_SQL = `SELECT ${HEAD_COLUMNS}${VIEWER_COLUMNS}
   ORDER BY l.id`;
 const READ_HEADS = prepared(READ_HEADS_SQL);
 const READ_HEADS_FOR_UPDATE = prepared(`${READ_HEADS_SQL}
-  FOR UPDATE OF l`);
+  FOR NO KEY UPDATE OF l`);
 
 const READ_HEAD_WITH_PARTIES_SQL = `SELECT ${HEAD_COLUMNS},
        (SELECT array_agg(p.organisation_id::text || ' ' || p.region_code) FROM lot_parties p WHERE p.lot_id = l.id)
@@ -143,9 +144,17 @@ const READ_HEAD_WITH_PARTIES_SQL = `SELECT ${HEAD_COLUMNS},
  WHERE l.id = $1`;
 const READ_HEAD_WITH_PARTIES = prepared(READ_HEAD_WITH_PARTIES_SQL);
 const READ_HEAD_WITH_PARTIES_FOR_UPDATE = prepared(`${READ_HEAD_WITH_PARTIES_SQL}
-   FOR UPDATE OF l`);
+   FOR NO KEY UPDATE OF l`);
 
-const APPEND_LOTS = prepared(`WITH w AS (
+/**
+ * The append statement. `label_code` is set only by the variant for writes that relabel: with a
+ * BEFORE UPDATE trigger on lots, PostgreSQL takes the row lock for the columns an UPDATE names,
+ * and naming a column with a unique index (a possible foreign-key target) takes FOR UPDATE, which
+ * waits for the KEY SHARE locks of foreign-key checks (the checkpoint job inserting log entries of
+ * the lot) — and could deadlock with them. Without it, the update takes FOR NO KEY UPDATE.
+ */
+const appendLotsStatement = (relabel: boolean) =>
+  prepared(`WITH w AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(
            lot_id uuid, expected_seq integer, head_seq integer, head_hash text, head_occurred_at timestamptz,
            status lot_status, custodian_organisation_id uuid, quantity bigint, quantity_method quantity_method,
@@ -158,7 +167,7 @@ const APPEND_LOTS = prepared(`WITH w AS (
                 custodian_organisation_id = COALESCE(w.custodian_organisation_id, l.custodian_organisation_id),
                 quantity = COALESCE(w.quantity, l.quantity),
                 quantity_method = COALESCE(w.quantity_method, l.quantity_method),
-                label_code = COALESCE(w.label_code, l.label_code),
+                ${relabel ? 'label_code = COALESCE(w.label_code, l.label_code),' : ''}
                 packaging_type = COALESCE(w.packaging_type, l.packaging_type),
                 container_count = COALESCE(w.container_count, l.container_count)
            FROM w
@@ -189,6 +198,8 @@ const APPEND_LOTS = prepared(`WITH w AS (
          HAVING $5::boolean AND count(*) > 0
        )
        SELECT lot_id, global_seq::text AS global_seq FROM events ORDER BY lot_id, seq`);
+const APPEND_LOTS = appendLotsStatement(false);
+const APPEND_LOTS_RELABEL = appendLotsStatement(true);
 
 const INSERT_LOT = prepared(`WITH lot AS (
          INSERT INTO lots (id, label_code, label_code_issued, waste_code, waste_category, catalogue_edition_id,
@@ -285,8 +296,13 @@ export class LedgerRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Runs `work` in one transaction. */
+  /**
+   * Runs `work` in a transaction, again if PostgreSQL aborted it as a deadlock victim (writers
+   * lock lots in id order, but other transactions' foreign-key checks lock them in their own
+   * order): every caller's `work` only reads and writes through `manager`.
+   */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return retryTransient(() => this.dataSource.transaction(work));
   }
 
   /** Runs `work` in a read-only REPEATABLE READ transaction: every read sees one snapshot. */
@@ -368,7 +384,9 @@ export class LedgerRepository {
     const parties = writes.flatMap((w) =>
       w.parties.map((p) => ({ lot_id: w.lotId, organisation_id: p.organisationId, role: p.role })),
     );
-    const rows = await runPrepared<{ lot_id: string; global_seq: string }>(executor, APPEND_LOTS, [
+    const relabel = heads.some((h) => h.label_code !== null);
+    const statement = relabel ? APPEND_LOTS_RELABEL : APPEND_LOTS;
+    const rows = await runPrepared<{ lot_id: string; global_seq: string }>(executor, statement, [
       JSON.stringify(heads),
       JSON.stringify(events),
       common.recordedAt,

@@ -353,4 +353,32 @@ describe('POST /v1/lots/events/batch', () => {
       { numRuns: 80 },
     );
   });
+
+  it('a batch is not held up by a foreign-key check on its lots (the checkpoint job logging their events)', async () => {
+    // Inserting rows that reference a lot (log entries, events, parties) takes a KEY SHARE lock on
+    // it. Writers lock lots FOR NO KEY UPDATE, which does not conflict: a checkpoint run logging
+    // 10,000 events (locks taken in log order) cannot deadlock with batches (locks in id order).
+    const [a, b] = [await createLot(t, gen), await createLot(t, gen)];
+    const holder = await t.db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM lots WHERE id = ANY($1::uuid[]) FOR KEY SHARE`, [[a.id, b.id]]);
+      const res = await Promise.race([
+        post(gen.auth, {
+          events: [
+            { lotId: a.id, ...packaged() },
+            { lotId: b.id, ...packaged() },
+          ],
+        }),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
+      ]);
+      assert.ok(res, 'the batch waited for the KEY SHARE lock');
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      // …and a single append (group commit, then the locked path if needed) likewise.
+      await t.http().post(`/v1/lots/${a.id}/events`).set(gen.auth).send(packaged(4)).expect(201);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
 });
