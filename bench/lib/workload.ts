@@ -32,3 +32,10 @@ export interface Workload {
   /** Called once after all runs (e.g. to stop services the workload started itself). */
   teardown?(): Promise<void>;
 }
+
+/** The context with another service (and its admin) in place of the shared one. */
+export const withService = (ctx: BenchContext, service: BenchService): BenchContext => ({
+  ...ctx,
+  service,
+  admin: { authorization: `Bearer ${service.adminKey}` },
+});

@@ -1,5 +1,5 @@
 import { startService, type BenchService } from '../lib/service';
-import type { BenchContext, Workload } from '../lib/workload';
+import { withService as on, type Workload } from '../lib/workload';
 import { appendFixture, appendOptions, measureAppends, type AppendFixture } from './appends';
 import { loadBackground } from './tamper-audit';
 
@@ -11,12 +11,6 @@ interface GrowthState {
 let state: GrowthState | null = null;
 let sharedService: BenchService | null = null;
 let runIndex = 0;
-
-const on = (ctx: BenchContext, service: BenchService): BenchContext => ({
-  ...ctx,
-  service,
-  admin: { authorization: `Bearer ${service.adminKey}` },
-});
 
 /** Default stored volume at --scale 1. */
 export const GROWTH_EVENTS = 10_000_000;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { loadConfig } from '../config/app-config';
-import { auditLedger } from '../ledger/ledger-audit';
+import { auditLedger } from '../transparency/tamper-audit';
 
 /**
  * Tamper audit of the whole ledger (docs/ledger.md §6): recomputes every chain and compares it

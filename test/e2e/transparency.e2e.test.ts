@@ -4,8 +4,10 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EventType } from '../../src/ledger/domain/ledger-types';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
+import { Client } from 'pg';
 import { CheckpointHandler } from '../../src/transparency/checkpoint.handler';
 import { LedgerAuditService } from '../../src/transparency/ledger-audit.service';
+import { auditLedger, type AuditReport } from '../../src/transparency/tamper-audit';
 import {
   consistencyOk,
   eventHashOf,
@@ -600,6 +602,84 @@ describe('tamper-evident global log (database, job, endpoints)', () => {
         audit.logFaults.map((f) => [f.seq, f.fault]),
         [[2, 'not-in-log']],
       );
+    });
+
+    const wholeAudit = async (): Promise<AuditReport> => {
+      const client = new Client({ connectionString: t.config.DATABASE_URL });
+      await client.connect();
+      try {
+        return await auditLedger(client);
+      } finally {
+        await client.end();
+      }
+    };
+    const faults = (r: AuditReport) =>
+      r.findings.map((f) => `${f.lotId === null ? '-' : lots.indexOf(f.lotId)}:${f.seq ?? '-'}:${f.fault}`).sort();
+
+    it('the audit of the whole ledger finds each of these, and rebuilds the signed root', async () => {
+      const report = await wholeAudit();
+      const tail = lots.length - 1;
+      assert.deepEqual(
+        faults(report),
+        [
+          `0:${report.findings.find((f) => f.lotId === lots[0])!.seq}:differs-from-log`,
+          '2:2:hash-mismatch',
+          `${tail}:2:hash-mismatch`,
+          `${tail}:2:not-in-log`,
+        ].sort(),
+      );
+      assert.equal(report.log.rootVerified, true, 'the log itself is intact');
+      assert.equal(report.log.entries, report.log.checkpoint!.treeSize);
+      assert.deepEqual(
+        report.passes.map((p) => p.name),
+        ['chains', 'empty-chains', 'log'],
+      );
+    });
+
+    it('an edited log entry: the rebuilt leaf and root no longer match the signed checkpoint', async () => {
+      const before = await wholeAudit();
+      const lotId = lots[1];
+      const [first] = await eventsOf(gen, lotId);
+      await tamper([
+        [
+          `UPDATE ledger_log_entries SET event_hash = decode(repeat('ab', 32), 'hex') WHERE lot_id = $1 AND seq = $2`,
+          [lotId, first.seq],
+        ],
+      ]);
+      const report = await wholeAudit();
+      const added = faults(report).filter((f) => !faults(before).includes(f));
+      assert.deepEqual(added, ['-:-:root-mismatch', `1:${first.seq}:differs-from-log`, `1:${first.seq}:leaf-differs`]);
+      assert.equal(report.log.rootVerified, false);
+    });
+
+    it('a removed log entry leaves a gap; a replaced checkpoint root fails its signature', async () => {
+      const before = await wholeAudit();
+      const { rows } = await t.db.query(`SELECT lot_id, seq FROM ledger_log_entries WHERE log_index = 0`);
+      await tamper([[`DELETE FROM ledger_log_entries WHERE log_index = 0`, []]]);
+      await tamper([
+        [
+          `UPDATE ledger_checkpoints SET root_hash = decode(repeat('cd', 32), 'hex')
+            WHERE tree_size = (SELECT max(tree_size) FROM ledger_checkpoints)`,
+          [],
+        ],
+      ]);
+      const report = await wholeAudit();
+      const added = faults(report).filter((f) => !faults(before).includes(f));
+      const victim = `${lots.indexOf(rows[0].lot_id)}:${rows[0].seq}`;
+      assert.deepEqual(
+        added,
+        [
+          '-:-:checkpoint-invalid',
+          '-:-:log-shorter-than-checkpoint',
+          `${victim}:not-in-log`,
+          // The entry after the gap, reported at its own lot and seq.
+          ...report.findings
+            .filter((f) => f.fault === 'log-index-gap')
+            .map((f) => `${lots.indexOf(f.lotId!)}:${f.seq}:log-index-gap`),
+        ].sort(),
+      );
+      assert.equal(report.findings.filter((f) => f.fault === 'log-index-gap').length, 1);
+      assert.match(report.findings.find((f) => f.fault === 'checkpoint-invalid')!.detail, /signature does not verify/);
     });
   });
 });

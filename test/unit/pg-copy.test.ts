@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { copyTextField, splitCopyLine } from '../../src/database/pg-copy';
-import { isoTimestamp } from '../../src/ledger/ledger-audit';
+import { isoTimestamp } from '../../src/transparency/tamper-audit';
 
 describe('COPY text format helpers', () => {
   it('splitCopyLine reads back what copyTextField writes (property)', () => {
