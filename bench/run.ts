@@ -18,10 +18,9 @@ import { tamperAudit } from './workloads/tamper-audit';
 import { verifyChain } from './workloads/verify-chain';
 
 /**
- * In run order. `tamper-audit` loads a million events into the shared database, so it comes
- * after the workloads that want a small one; `growth` starts its own services; the checkpoint and
- * reconciliation workloads come after the tamper audit (their subjects/s include that volume);
- * `memory` is last (it reports the peak over the whole run).
+ * In run order. `tamper-audit` and `growth` start services of their own (their bulk volume would
+ * slow the others, and the audit judges every chain in its database); `memory` is last (it reports
+ * the peaks over the whole run).
  */
 const WORKLOADS: Workload[] = [
   emptyPost,
@@ -31,8 +30,6 @@ const WORKLOADS: Workload[] = [
   outboxRelay,
   tamperAudit,
   growth,
-  // After the tamper audit, which audits every chain in the shared database: these two write
-  // events and lots of their own shapes (bulk checkpoints, bulk lots) it is not meant to judge.
   merkleCheckpoints,
   reconciliationRun,
   memory,
@@ -86,7 +83,7 @@ async function main(): Promise<void> {
       scale: opts.scale,
       smoke: opts.smoke,
       admin: { authorization: `Bearer ${service.adminKey}` },
-      idleRssMb: service.memory().rssMb,
+      idleRssMb: { api: service.memory().api.rssMb, worker: service.memory().worker.rssMb },
       growthEvents: opts.growthEvents,
     };
     for (const w of selected) {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * Where the CPU goes during a phase, from /proc (Linux): the service process, the PostgreSQL
+ * Where the CPU goes during a phase, from /proc (Linux): the service's processes (API and worker), the PostgreSQL
  * processes serving the benchmark database (plus the server's background writers), Redis, and
  * this process (the load generator). Other work on the machine (other databases, other
  * processes) is counted as `other`, so that a noisy neighbour is visible in the figures.
@@ -36,14 +36,17 @@ function cmdline(pid: string): string {
 
 const PG_BACKGROUND = /postgres: \S+: (checkpointer|background writer|walwriter|autovacuum|logical replication|stats)/;
 
-function snapshot(servicePid: number, database: string): Map<string, { group: keyof CpuSplit; ticks: number }> {
+function snapshot(
+  servicePids: readonly number[],
+  database: string,
+): Map<string, { group: keyof CpuSplit; ticks: number }> {
   const out = new Map<string, { group: keyof CpuSplit; ticks: number }>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const ticks = readTicks(pid);
     if (ticks === 0) continue;
     let group: keyof CpuSplit;
-    if (Number(pid) === servicePid) group = 'service';
+    if (servicePids.includes(Number(pid))) group = 'service';
     else if (Number(pid) === process.pid) group = 'loadgen';
     else {
       const cmd = cmdline(pid);
@@ -57,11 +60,11 @@ function snapshot(servicePid: number, database: string): Map<string, { group: ke
 }
 
 /** Starts measuring; the returned function gives CPU seconds per group since the start. */
-export function cpuMeter(servicePid: number, databaseUrl: string): () => CpuSplit {
+export function cpuMeter(servicePids: readonly number[], databaseUrl: string): () => CpuSplit {
   const database = new URL(databaseUrl).pathname.slice(1);
-  const before = snapshot(servicePid, database);
+  const before = snapshot(servicePids, database);
   return () => {
-    const after = snapshot(servicePid, database);
+    const after = snapshot(servicePids, database);
     const split: CpuSplit = { service: 0, postgres: 0, redis: 0, loadgen: 0, other: 0 };
     for (const [pid, a] of after) {
       const b = before.get(pid)?.ticks ?? 0;

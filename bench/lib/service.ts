@@ -9,15 +9,37 @@ import { Client } from 'pg';
 export const SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+export interface ProcessMemory {
+  rssMb: number;
+  peakMb: number;
+}
+
 export interface BenchService {
   baseUrl: string;
   databaseUrl: string;
   adminKey: string;
   queuePrefix: string;
+  /** The API process (PROCESS_ROLE=api). */
   pid: number;
-  /** Resident set size and its peak (kB → MB) of the service process. */
-  memory(): { rssMb: number; peakMb: number };
+  /** The worker process (dist/src/worker.js). */
+  workerPid: number;
+  /** Both, for CPU accounting. */
+  pids: number[];
+  /** Resident set size and its peak (VmHWM) of each process. */
+  memory(): { api: ProcessMemory; worker: ProcessMemory };
   stop(): Promise<void>;
+}
+
+/** The highest peaks of the services this run has stopped (their processes are gone). */
+const stoppedPeaks = { api: 0, worker: 0 };
+
+/** The highest API and worker peaks over the stopped services and `running` (if given). */
+export function peakOverRun(running?: BenchService): { api: number; worker: number } {
+  const now = running?.memory();
+  return {
+    api: Math.max(stoppedPeaks.api, now?.api.peakMb ?? 0),
+    worker: Math.max(stoppedPeaks.worker, now?.worker.peakMb ?? 0),
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -70,16 +92,17 @@ async function dropRedisKeys(prefix: string): Promise<void> {
   }
 }
 
-export function processMemory(pid: number): { rssMb: number; peakMb: number } {
+export function processMemory(pid: number): ProcessMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
 /**
- * Starts the real service (`dist/src/main.js`, API + worker) as a child process on a fresh
- * database, exactly as `npm start` does, with rate limits lifted and the benchmark baseline
- * endpoint mounted.
+ * Starts the real service on a fresh database as production scales it out: the API
+ * (`dist/src/main.js` with PROCESS_ROLE=api, which creates the database and migrates it) and,
+ * once it is ready, one worker (`dist/src/worker.js`: outbox relay, BullMQ workers, schedules), as
+ * two child processes. Rate limits are lifted and the benchmark baseline endpoint is mounted.
  */
 export async function startService(env: Record<string, string> = {}): Promise<BenchService> {
   const name = `cl_bench_${randomBytes(4).toString('hex')}`;
@@ -87,50 +110,84 @@ export async function startService(env: Record<string, string> = {}): Promise<Be
   const port = await freePort();
   const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;
   const queuePrefix = `clbench-${randomBytes(3).toString('hex')}`;
-  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service (written on stop).
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile both processes (written on stop).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', '..', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      PORT: String(port),
-      ADMIN_API_KEY: adminKey,
-      LOG_LEVEL: 'warn',
-      QUEUE_PREFIX: queuePrefix,
-      RATE_LIMIT: '100000000',
-      BENCH_ENDPOINTS: 'true',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  const spawnProcess = (script: string, extra: Record<string, string>): ChildProcess => {
+    const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', '..', 'src', script)], {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL,
+        PORT: String(port),
+        ADMIN_API_KEY: adminKey,
+        LOG_LEVEL: 'warn',
+        QUEUE_PREFIX: queuePrefix,
+        RATE_LIMIT: '100000000',
+        BENCH_ENDPOINTS: 'true',
+        ...env,
+        ...extra,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    return child;
+  };
+  const api = spawnProcess('main.js', { PROCESS_ROLE: 'api' });
+  api.stdout!.resume();
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    if (api.exitCode !== null) throw new Error(`API exited with ${api.exitCode}`);
     try {
       const res = await fetch(`${baseUrl}/health/ready`);
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('service did not become ready');
+    if (Date.now() > deadline) throw new Error('API did not become ready');
     await new Promise((r) => setTimeout(r, 200));
   }
+  const worker = spawnProcess('worker.js', { MIGRATIONS_RUN: 'false', DATABASE_AUTO_CREATE: 'false' });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start')), 60_000);
+    let seen = '';
+    worker.stdout!.on('data', (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-4096);
+      if (seen.includes('worker running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code}`));
+    });
+  });
+  const memory = () => ({ api: processMemory(api.pid!), worker: processMemory(worker.pid!) });
+  const stopProcess = async (child: ChildProcess) => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
   return {
     baseUrl,
     databaseUrl,
     adminKey,
     queuePrefix,
-    pid: child.pid!,
-    memory: () => processMemory(child.pid!),
+    pid: api.pid!,
+    workerPid: worker.pid!,
+    pids: [api.pid!, worker.pid!],
+    memory,
     stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      const last = memory();
+      stoppedPeaks.api = Math.max(stoppedPeaks.api, last.api.peakMb);
+      stoppedPeaks.worker = Math.max(stoppedPeaks.worker, last.worker.peakMb);
+      // The worker first: it drains its jobs while the API still answers.
+      await stopProcess(worker);
+      await stopProcess(api);
       await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
       await dropRedisKeys(queuePrefix);
     },

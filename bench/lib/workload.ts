@@ -8,8 +8,8 @@ export interface BenchContext {
   smoke: boolean;
   /** Authorization headers for the platform admin. */
   admin: Record<string, string>;
-  /** RSS of the service right after it became ready (MB). */
-  idleRssMb: number;
+  /** RSS of the service's API and worker processes right after they became ready (MB). */
+  idleRssMb: { api: number; worker: number };
   /** `--growth-events`: stored events of the growth workload, overriding its default size. */
   growthEvents?: number;
 }

@@ -94,7 +94,7 @@ export async function measureAppends(ctx: BenchContext, fx: AppendFixture, opts:
       };
     };
 
-  const meter = (): (() => CpuSplit) => cpuMeter(ctx.service.pid, ctx.service.databaseUrl);
+  const meter = (): (() => CpuSplit) => cpuMeter(ctx.service.pids, ctx.service.databaseUrl);
   let cpu = meter();
   const closedSingle = await closedLoop(base, single('s'), {
     concurrency: opts.concurrency,
@@ -221,7 +221,7 @@ export async function rawBatchedAppends(
 
 /** Baseline: the authenticated empty POST at the same concurrency as the single-event appends. */
 export async function emptyPostRate(ctx: BenchContext, opts: AppendOptions): Promise<{ rps: number; cpuMs: number }> {
-  const cpu = cpuMeter(ctx.service.pid, ctx.service.databaseUrl);
+  const cpu = cpuMeter(ctx.service.pids, ctx.service.databaseUrl);
   const r = await closedLoop(
     ctx.service.baseUrl,
     () => ({ method: 'POST', path: '/bench/noop', headers: ctx.admin, body: {} }),
