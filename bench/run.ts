@@ -14,6 +14,7 @@ import { memory } from './workloads/memory';
 import { merkleCheckpoints } from './workloads/merkle-checkpoints';
 import { outboxRelay } from './workloads/outbox-relay';
 import { reconciliationRun } from './workloads/reconciliation-run';
+import { registryExport } from './workloads/registry-export';
 import { tamperAudit } from './workloads/tamper-audit';
 import { verifyChain } from './workloads/verify-chain';
 
@@ -28,6 +29,7 @@ const WORKLOADS: Workload[] = [
   hotLot,
   verifyChain,
   outboxRelay,
+  registryExport,
   tamperAudit,
   growth,
   merkleCheckpoints,

@@ -28,11 +28,11 @@ async function call<T>(ctx: BenchContext, path: string, body: unknown, headers =
   return json;
 }
 
-/** Creates an organisation (GENERATOR) with an OPERATOR member and an API key, through the API. */
-export async function createActor(ctx: BenchContext, region = '371502'): Promise<BenchActor> {
+/** Creates an organisation (GENERATOR unless told) with an OPERATOR member and an API key, through the API. */
+export async function createActor(ctx: BenchContext, region = '371502', roles = ['GENERATOR']): Promise<BenchActor> {
   const org = await call<{ id: string }>(ctx, '/v1/organisations', {
     name: `Bench ${randomBytes(3).toString('hex')}`,
-    roles: ['GENERATOR'],
+    roles,
     registrationCode: creditCode(region),
     regionCode: region,
   });

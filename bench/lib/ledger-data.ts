@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Client } from 'pg';
 import { copyFrom, copyTextField as f } from '../../src/database/pg-copy';
+import { canonicalJson } from '../../src/ledger/domain/canonical-json';
 import { GENESIS_HASH, sealEvents, type LedgerObject, type SealedEvent } from '../../src/ledger/domain/event-hash';
 
 /**
@@ -24,12 +25,29 @@ export interface LedgerSpec {
   wasteCategory: string;
   /** Lots to create. */
   lots: number;
-  /** Average events per lot (genesis included; at least 2). */
+  /** Average events per lot (genesis included; 1: the genesis only). */
   eventsPerLot: number;
   /** Lots are created evenly over this many months up to a day ago (one partition per month). */
   months: number;
   /** End of the creation period (ms since epoch); defaults to a day ago. */
   until?: number;
+  /** Also ship the lots to a consignee on manifests, `linesPerManifest` consecutive lots each. */
+  manifests?: ManifestSpec;
+}
+
+/**
+ * Manifests of the loaded lots, RECEIVED by the consignee (steps submit, pickup, deliver,
+ * receive; one carrier), a few hours after their last lot was created: what the `incoming`
+ * register of the consignee and the `outgoing` one of the generator return, one row per line.
+ */
+export interface ManifestSpec {
+  consigneeId: string;
+  consigneeRegion: string;
+  carrierId: string;
+  /** Lines per manifest; chunks of lots are multiples of it. */
+  linesPerManifest: number;
+  /** First 8 characters of the 14-character manifest numbers (year + city code); serials follow. */
+  numberPrefix: string;
 }
 
 export interface Chunk {
@@ -37,6 +55,11 @@ export interface Chunk {
   parties: string;
   events: string;
   eventCount: number;
+  /** COPY rows of the manifest tables (empty without `spec.manifests`). */
+  manifests: string;
+  carriers: string;
+  lines: string;
+  steps: string;
 }
 
 export const LOT_COLUMNS =
@@ -44,11 +67,20 @@ export const LOT_COLUMNS =
 export const PARTY_COLUMNS = 'lot_id, organisation_id, region_code, role, since';
 export const EVENT_COLUMNS =
   'lot_id, seq, chain_started_at, format, type, occurred_at, recorded_at, actor_organisation_id, actor_member_id, payload, prev_hash, hash';
+export const MANIFEST_COLUMNS =
+  'id, number, status, consignor_id, consignee_id, consignor_region, consignee_region, planned_date, planned_operation, transport_mode, emergency_measures, medical, current_carrier, created_at, created_by, updated_at';
+export const CARRIER_COLUMNS =
+  'manifest_id, position, organisation_id, vehicle_plate, operating_permit_number, start_point, end_point';
+export const LINE_COLUMNS =
+  'manifest_id, line_no, lot_id, waste_code, unit, declared_quantity, declared_containers, hazard, physical_form, packaging, received_quantity, received_containers, received_waste_code, decision, accepted_quantity, operation_code';
+export const STEP_COLUMNS =
+  'manifest_id, seq, action, from_status, to_status, organisation_id, actor, occurred_at, recorded_at, payload, payload_hash';
 
 const bytea = (hex: string) => `\\\\x${hex}`;
 
 /** Events per lot, varying around the average (2 … 2·avg − 2). */
 function eventsOf(i: number, avg: number): number {
+  if (avg <= 1) return 1;
   if (avg <= 2) return 2;
   const span = Math.max(1, Math.round(2 * avg - 3));
   return 2 + (i % span);
@@ -63,6 +95,7 @@ export function generateChunk(spec: LedgerSpec, from: number, to: number): Chunk
   let parties = '';
   let events = '';
   let eventCount = 0;
+  const shipped: Array<{ id: string; createdAt: number; grams: number }> = [];
   for (let i = from; i < to; i++) {
     const id = randomUUID();
     const createdAt = Math.floor(until - period + (period * i) / spec.lots);
@@ -163,8 +196,52 @@ export function generateChunk(spec: LedgerSpec, from: number, to: number): Chunk
         f(spec.createdBy),
       ].join('\t') + '\n';
     parties += `${id}\t${spec.organisationId}\t${spec.regionCode}\tGENERATOR\t${created}\n`;
+    if (spec.manifests) shipped.push({ id, createdAt, grams: 10_000 + (i % 5000) });
   }
-  return { lots, parties, events, eventCount };
+  const m = spec.manifests ? manifestRows(spec, spec.manifests, from, shipped) : null;
+  return { lots, parties, events, eventCount, manifests: '', carriers: '', lines: '', steps: '', ...m };
+}
+
+const HOUR = 3_600_000;
+
+/** The manifests of `shipped` (lots `from`, `from + 1`, … of the spec), as COPY text rows. */
+function manifestRows(
+  spec: LedgerSpec,
+  ms: ManifestSpec,
+  from: number,
+  shipped: ReadonlyArray<{ id: string; createdAt: number; grams: number }>,
+): Pick<Chunk, 'manifests' | 'carriers' | 'lines' | 'steps'> {
+  const per = ms.linesPerManifest;
+  if (from % per !== 0) throw new Error(`chunks of lots must start at a multiple of ${per}`);
+  let manifests = '';
+  let carriers = '';
+  let lines = '';
+  let steps = '';
+  for (let k = 0; k < shipped.length; k += per) {
+    const id = randomUUID();
+    const serial = (from + k) / per + 1;
+    const number = `${ms.numberPrefix}${String(serial).padStart(6, '0')}`;
+    const part = shipped.slice(k, k + per);
+    const created = part[part.length - 1].createdAt + 60_000;
+    const at = (h: number) => new Date(created + h * HOUR).toISOString();
+    const received = at(3);
+    manifests += `${id}\t${number}\tRECEIVED\t${spec.organisationId}\t${ms.consigneeId}\t${spec.regionCode}\t${ms.consigneeRegion}\t${at(0).slice(0, 10)}\tD10\tROAD\t泄漏时用吸附棉围堵，报告 12369\tf\t0\t${at(0)}\tbench:bulk\t${received}\n`;
+    carriers += `${id}\t0\t${ms.carrierId}\t鲁P12345\t371502000123\t聊城市东昌府区\t济南市历下区\n`;
+    part.forEach((lot, n) => {
+      const grams = lot.grams;
+      lines += `${id}\t${n + 1}\t${lot.id}\t900-041-49\tg\t${grams}\t1\tT/In\tSOLID\t铁桶, "200L"\t${grams - 45}\t1\t900-041-49\tACCEPTED\t${grams - 45}\tD10\n`;
+    });
+    const step = (seq: number, action: string, fromStatus: string, toStatus: string, org: string, h: number) => {
+      const payload = { manifestId: id, manifestNumber: number, action, organisationId: org, occurredAt: at(h) };
+      const hash = createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
+      steps += `${id}\t${seq}\t${action}\t${fromStatus}\t${toStatus}\t${org}\tbench:bulk\t${at(h)}\t${at(h)}\t${f(JSON.stringify(payload))}\t${hash}\n`;
+    };
+    step(1, 'submit', 'DRAFT', 'SUBMITTED', spec.organisationId, 0);
+    step(2, 'pickup', 'SUBMITTED', 'IN_TRANSIT', ms.carrierId, 0.5);
+    step(3, 'deliver', 'IN_TRANSIT', 'DELIVERED', ms.consigneeId, 2);
+    step(4, 'receive', 'DELIVERED', 'RECEIVED', ms.consigneeId, 3);
+  }
+  return { manifests, carriers, lines, steps };
 }
 
 /** Creates the monthly partitions the spec's lots fall in (the migration only creates months ahead). */
@@ -187,6 +264,8 @@ export async function loadLedger(
   options: { chunkLots?: number; onProgress?: (events: number) => void } = {},
 ): Promise<{ lots: number; events: number }> {
   const chunkLots = options.chunkLots ?? 2_000;
+  if (spec.manifests && chunkLots % spec.manifests.linesPerManifest !== 0)
+    throw new Error('chunkLots must be a multiple of linesPerManifest');
   const sessions = await Promise.all([connect(), connect(), connect()]);
   for (const s of sessions) {
     await s.query(`SET session_replication_role = replica`);
@@ -217,11 +296,20 @@ export async function loadLedger(
     for (let from = 0; from < spec.lots; from += chunkLots) {
       const chunk = await next;
       if (from + chunkLots < spec.lots) next = request(from + chunkLots);
-      // No foreign-key triggers in replica mode: the three tables load side by side.
+      // No foreign-key triggers in replica mode: the tables load side by side.
+      const copy = async (db: Client, table: string, columns: string, rows: string) => {
+        if (rows) await copyFrom(db, `COPY ${table} (${columns}) FROM STDIN`, [rows]);
+      };
       await Promise.all([
-        copyFrom(sessions[0], `COPY lots (${LOT_COLUMNS}) FROM STDIN`, [chunk.lots]),
-        copyFrom(sessions[1], `COPY lot_parties (${PARTY_COLUMNS}) FROM STDIN`, [chunk.parties]),
-        copyFrom(sessions[2], `COPY custody_events (${EVENT_COLUMNS}) FROM STDIN`, [chunk.events]),
+        copy(sessions[0], 'lots', LOT_COLUMNS, chunk.lots).then(() =>
+          copy(sessions[0], 'manifests', MANIFEST_COLUMNS, chunk.manifests),
+        ),
+        copy(sessions[1], 'lot_parties', PARTY_COLUMNS, chunk.parties).then(() =>
+          copy(sessions[1], 'manifest_lines', LINE_COLUMNS, chunk.lines),
+        ),
+        copy(sessions[2], 'custody_events', EVENT_COLUMNS, chunk.events)
+          .then(() => copy(sessions[2], 'manifest_steps', STEP_COLUMNS, chunk.steps))
+          .then(() => copy(sessions[2], 'manifest_carriers', CARRIER_COLUMNS, chunk.carriers)),
       ]);
       events += chunk.eventCount;
       options.onProgress?.(events);

@@ -17,8 +17,9 @@ const LINE_JOINS = `JOIN manifest_lines ml ON ml.manifest_id = m.id
 /**
  * The query of each register. Parameters: $1 from, $2 to (half-open), $3/$4 region bounds (or
  * null), $5 organisation (or null). Rows come in a stable order (time, then identifiers).
+ * Exported for the benchmark's baseline (the same SQL as `COPY … TO STDOUT`).
  */
-const QUERIES: Record<RegisterKind, string> = {
+export const REGISTER_QUERIES: Record<RegisterKind, string> = {
   // Received by the organisation as consignee: manifest lines delivered to it in the period.
   incoming: `
     SELECT ce.name AS organisation_name, ce.registration_code AS organisation_code,
@@ -140,7 +141,7 @@ export class RegistryRepository {
     try {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
-      await runner.query(`DECLARE register_export NO SCROLL CURSOR FOR ${QUERIES[kind]}`, [
+      await runner.query(`DECLARE register_export NO SCROLL CURSOR FOR ${REGISTER_QUERIES[kind]}`, [
         q.from,
         q.to,
         lo,
