@@ -40,15 +40,21 @@ export function parseMass(value: unknown, unit: MassUnit): QuantityParse {
   return { ok: true, grams: BigInt(whole + fraction.padEnd(decimals, '0')) };
 }
 
+/**
+ * The exact decimal text of an integer `amount` of 10^-decimals units, without trailing zeros:
+ * (1234500, 6) → "1.2345". Every quantity the service writes goes through here.
+ */
+export function formatScaled(amount: bigint, decimals: number): string {
+  const negative = amount < 0n;
+  const digits = (negative ? -amount : amount).toString().padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  const fraction = digits.slice(digits.length - decimals).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
 /** The exact decimal text of a gram amount in a unit, without trailing zeros: 1234500 g → "1.2345" t. */
 export function formatMass(grams: bigint, unit: MassUnit): string {
-  const negative = grams < 0n;
-  const digits = (negative ? -grams : grams).toString();
-  const decimals = MASS_UNIT_DECIMALS[unit];
-  const padded = digits.padStart(decimals + 1, '0');
-  const whole = padded.slice(0, padded.length - decimals);
-  const fraction = padded.slice(padded.length - decimals).replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+  return formatScaled(grams, MASS_UNIT_DECIMALS[unit]);
 }
 
 export function describeQuantityError(reason: 'malformed' | 'too-precise' | 'too-large', unit: MassUnit): string {

@@ -1,4 +1,12 @@
+import { formatScaled } from '../../common/quantity/decimal-quantity';
 import { BaseUnit } from './ledger-types';
+
+/**
+ * Quantities of lots and events: strictly positive decimal strings in g, kg, t or pcs, converted
+ * exactly to integer base units (grams or pieces). The digit arithmetic for writing them back is
+ * common/quantity's `formatScaled`; common/quantity's `parseMass` is the laxer reader of masses
+ * in other documents (permit capacities: zero allowed, JSON numbers read through their decimal form).
+ */
 
 /** Units the API accepts. Mass converts to grams, pieces stay pieces. */
 export const QUANTITY_UNITS = ['g', 'kg', 't', 'pcs'] as const;
@@ -69,12 +77,7 @@ export function toBaseUnits(value: unknown, unit: unknown): BaseQuantity {
 
 /** Renders base units in a unit of the same kind: 12345 g as kg → "12.345" (no trailing zeros). */
 export function formatBaseUnits(amount: bigint, unit: QuantityUnit): string {
-  const scale = SCALE[unit];
-  const negative = amount < 0n;
-  const digits = (negative ? -amount : amount).toString().padStart(scale + 1, '0');
-  const whole = digits.slice(0, digits.length - scale);
-  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+  return formatScaled(amount, SCALE[unit]);
 }
 
 export const baseUnitOf = (unit: QuantityUnit): BaseUnit => BASE[unit];
