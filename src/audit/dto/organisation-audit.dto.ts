@@ -3,28 +3,10 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CreditGradeResponseDto } from '../../credit-grades/dto/credit-grade.dto';
 import { OrganisationResponseDto } from '../../organisations/dto/organisation.dto';
-import { IsPeriodBound } from '../../common/http/field-decorators';
+import { PeriodBoundsQueryDto } from '../../common/http/period-query.dto';
 import { AmountDto, MassDto, PeriodDto } from './common.dto';
 
-export class OrganisationAuditQueryDto {
-  @ApiPropertyOptional({
-    description:
-      'Start of the period: a China calendar date (YYYY-MM-DD, from 00:00 China time) or an ISO 8601 instant with a zone. Default: 1 January of the current year (China time).',
-    example: '2024-01-01',
-  })
-  @IsOptional()
-  @IsPeriodBound()
-  from?: string;
-
-  @ApiPropertyOptional({
-    description:
-      'End of the period: a China calendar date (inclusive, to 24:00 China time) or an ISO 8601 instant (exclusive). Default: 31 December of the year of `from`.',
-    example: '2024-12-31',
-  })
-  @IsOptional()
-  @IsPeriodBound()
-  to?: string;
-
+export class OrganisationAuditQueryDto extends PeriodBoundsQueryDto {
   @ApiPropertyOptional({
     description: 'Year to assess the HJ 1259 tier for. Default: the China calendar year in which the period ends.',
     minimum: 2000,

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { BooleanQuery } from '../../audit/dto/key-units.dto';
-import { IsPeriodBound } from '../../common/http/field-decorators';
+import { PeriodBoundsQueryDto } from '../../common/http/period-query.dto';
 import { REGISTER_KINDS, type RegisterKind } from '../domain/register-columns';
 
-export class RegisterExportQueryDto {
+export class RegisterExportQueryDto extends PeriodBoundsQueryDto {
   @ApiProperty({
     enum: REGISTER_KINDS,
     description:
@@ -12,24 +12,6 @@ export class RegisterExportQueryDto {
   })
   @IsIn(REGISTER_KINDS)
   kind!: RegisterKind;
-
-  @ApiPropertyOptional({
-    description:
-      'Start: a China calendar date (YYYY-MM-DD) or an ISO 8601 instant. Default: 1 January this year (China time).',
-    example: '2024-01-01',
-  })
-  @IsOptional()
-  @IsPeriodBound()
-  from?: string;
-
-  @ApiPropertyOptional({
-    description:
-      'End: a China calendar date (inclusive) or an ISO 8601 instant (exclusive). Default: 31 December of the year of `from`.',
-    example: '2024-12-31',
-  })
-  @IsOptional()
-  @IsPeriodBound()
-  to?: string;
 
   @ApiPropertyOptional({ enum: ['csv', 'ndjson'], default: 'csv' })
   @IsOptional()

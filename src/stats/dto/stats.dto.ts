@@ -2,27 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches } from 'class-validator';
 import { MassDto, PeriodDto } from '../../audit/dto/common.dto';
-import { IsPeriodBound } from '../../common/http/field-decorators';
+import { PeriodBoundsQueryDto } from '../../common/http/period-query.dto';
 
-export class PeriodQueryDto {
-  @ApiPropertyOptional({
-    description:
-      'Start: a China calendar date (YYYY-MM-DD) or an ISO 8601 instant. Default: 1 January this year (China time).',
-    example: '2024-01-01',
-  })
-  @IsOptional()
-  @IsPeriodBound()
-  from?: string;
-
-  @ApiPropertyOptional({
-    description:
-      'End: a China calendar date (inclusive) or an ISO 8601 instant (exclusive). Default: 31 December of the year of `from`.',
-    example: '2024-12-31',
-  })
-  @IsOptional()
-  @IsPeriodBound()
-  to?: string;
-
+export class PeriodQueryDto extends PeriodBoundsQueryDto {
   @ApiPropertyOptional({
     description:
       'Region-code prefix (any level: 2, 4 or 6 digits, or anything in between). Regulators: within their jurisdiction (default: all of it); platform admin: any (default: everywhere).',
