@@ -126,7 +126,7 @@ interface ChainCursor {
  *   locked in id order, every item is checked and linked, one statement writes them all; any
  *   refusal refuses the whole batch.
  * - `lockLots` + `appendEvents` inside a caller's transaction (split, merge, manifests): the
- *   lot rows are locked (`FOR UPDATE`, in id order) for the rest of the transaction.
+ *   lot rows are locked (`FOR NO KEY UPDATE`, in id order) for the rest of the transaction.
  */
 @Injectable()
 export class LedgerWriter {

@@ -133,8 +133,15 @@ const READ_HEADS_SQL = `SELECT ${HEAD_COLUMNS}${VIEWER_COLUMNS}
   WHERE l.id = ANY($1::uuid[])
   ORDER BY l.id`;
 const READ_HEADS = prepared(READ_HEADS_SQL);
+/**
+ * Writers lock lot rows FOR NO KEY UPDATE (what their UPDATE of the head takes anyway): it
+ * excludes every other writer as FOR UPDATE does, but not the FOR KEY SHARE locks that foreign
+ * keys to lots take on insert (log entries, reservations, lines…). With FOR UPDATE, the
+ * transparency log inserting entries of several lots (global_seq order) while a step or batch
+ * locked them in id order deadlocked.
+ */
 const READ_HEADS_FOR_UPDATE = prepared(`${READ_HEADS_SQL}
-  FOR UPDATE OF l`);
+  FOR NO KEY UPDATE OF l`);
 
 const READ_HEAD_WITH_PARTIES_SQL = `SELECT ${HEAD_COLUMNS},
        (SELECT array_agg(p.organisation_id::text || ' ' || p.region_code) FROM lot_parties p WHERE p.lot_id = l.id)
@@ -143,7 +150,7 @@ const READ_HEAD_WITH_PARTIES_SQL = `SELECT ${HEAD_COLUMNS},
  WHERE l.id = $1`;
 const READ_HEAD_WITH_PARTIES = prepared(READ_HEAD_WITH_PARTIES_SQL);
 const READ_HEAD_WITH_PARTIES_FOR_UPDATE = prepared(`${READ_HEAD_WITH_PARTIES_SQL}
-   FOR UPDATE OF l`);
+   FOR NO KEY UPDATE OF l`);
 
 const APPEND_LOTS = prepared(`WITH w AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(
