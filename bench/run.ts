@@ -9,6 +9,7 @@ import type { Workload } from './lib/workload';
 import { appends } from './workloads/appends';
 import { emptyPost } from './workloads/empty-post';
 import { growth } from './workloads/growth';
+import { handover } from './workloads/handover';
 import { hotLot } from './workloads/hot-lot';
 import { memory } from './workloads/memory';
 import { merkleCheckpoints } from './workloads/merkle-checkpoints';
@@ -27,6 +28,7 @@ const WORKLOADS: Workload[] = [
   emptyPost,
   appends,
   hotLot,
+  handover,
   verifyChain,
   outboxRelay,
   registryExport,

@@ -11,13 +11,13 @@ export interface BenchActor {
 
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
-function creditCode(region: string): string {
+export function creditCode(region: string): string {
   let body = `91${region}`;
   while (body.length < 17) body += ALPHABET[randomInt(ALPHABET.length)];
   return body + creditCodeCheckCharacter(body);
 }
 
-async function call<T>(ctx: BenchContext, path: string, body: unknown, headers = ctx.admin): Promise<T> {
+export async function call<T>(ctx: BenchContext, path: string, body: unknown, headers = ctx.admin): Promise<T> {
   const res = await fetch(`${ctx.service.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -70,7 +70,13 @@ export async function closedLoop(
 export async function openLoop(
   baseUrl: string,
   make: (i: number) => HttpCall,
-  opts: { rate: number; durationMs: number; connections?: number },
+  opts: {
+    rate: number;
+    durationMs: number;
+    connections?: number;
+    /** Called with each answer's status (e.g. to count non-2xx answers or break them down). */
+    onStatus?: (status: number, k: number) => void;
+  },
 ): Promise<{ latencies: number[]; errors: number; sent: number }> {
   const http = client(baseUrl, opts.connections ?? 256);
   const total = Math.floor((opts.rate * opts.durationMs) / 1000);
@@ -87,6 +93,7 @@ export async function openLoop(
         (status) => {
           latencies.push(performance.now() - due);
           if (status >= 400) errors++;
+          opts.onStatus?.(status, k);
         },
         () => {
           errors++;

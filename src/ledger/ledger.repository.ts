@@ -134,6 +134,13 @@ const READ_HEADS_SQL = `SELECT ${HEAD_COLUMNS}${VIEWER_COLUMNS}
   WHERE l.id = ANY($1::uuid[])
   ORDER BY l.id`;
 const READ_HEADS = prepared(READ_HEADS_SQL);
+/**
+ * Writers lock lot rows FOR NO KEY UPDATE (what their UPDATE of the head takes anyway): it
+ * excludes every other writer as FOR UPDATE does, but not the FOR KEY SHARE locks that foreign
+ * keys to lots take on insert (log entries, reservations, lines…). With FOR UPDATE, the
+ * transparency log inserting entries of several lots (global_seq order) while a step or batch
+ * locked them in id order deadlocked.
+ */
 const READ_HEADS_FOR_UPDATE = prepared(`${READ_HEADS_SQL}
   FOR NO KEY UPDATE OF l`);
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { OPERATION_SCHEMES, OperationKind } from '../catalogue/domain/operation';
@@ -326,6 +326,11 @@ export class ManifestStepsService {
         `occurredAt ${occurredAt.toISOString()} is in the future (server time ${now.toISOString()})`,
       );
     }
+    // Looked up before the transaction: a lookup inside it would need a second pooled connection
+    // while holding one, and enough concurrent signed steps starved the pool (every step waiting).
+    const deviceKey = dto.signature
+      ? await this.deviceKeys.activeKey(principal.memberId, dto.signature.deviceKeyId)
+      : null;
     await this.manifests.transaction(async (m) => {
       const aggregate = await this.manifests.lock(m, id);
       if (!aggregate || !canSeeManifest(principal, aggregate)) throw new NotFoundError('Manifest', id);
@@ -348,7 +353,7 @@ export class ManifestStepsService {
         ...body,
         occurredAt: occurredAt.toISOString(),
       };
-      if (signature) await this.verifySignature(principal, signature, payload);
+      if (signature) verifySignature(deviceKey, signature, payload);
       const stepHash = createHash('sha256').update(canonicalize(payload)!, 'utf8').digest('hex');
       const stepSeq = await this.manifests.insertStep(m, {
         manifestId: manifest.id,
@@ -528,20 +533,16 @@ export class ManifestStepsService {
       throw error;
     }
   }
+}
 
-  private async verifySignature(
-    principal: MemberPrincipal,
-    signature: { deviceKeyId: string; value: string },
-    payload: object,
-  ): Promise<void> {
-    const key = await this.deviceKeys.activeKey(principal.memberId, signature.deviceKeyId);
-    if (!key) throw new RuleViolationError('unknown-device-key', 'The device key is not an active key of this member');
-    if (!verifyStepSignature(key, payload, signature.value)) {
-      throw new RuleViolationError(
-        'bad-signature',
-        'The signature does not verify over the canonical step payload (docs/manifests.md)',
-      );
-    }
+/** The step's signature must verify with the member's active device key (looked up before). */
+function verifySignature(key: KeyObject | null, signature: { value: string }, payload: object): void {
+  if (!key) throw new RuleViolationError('unknown-device-key', 'The device key is not an active key of this member');
+  if (!verifyStepSignature(key, payload, signature.value)) {
+    throw new RuleViolationError(
+      'bad-signature',
+      'The signature does not verify over the canonical step payload (docs/manifests.md)',
+    );
   }
 }
 

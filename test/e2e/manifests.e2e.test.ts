@@ -326,6 +326,31 @@ describe('manifests (转移联单)', () => {
     assert.equal(steps.rows[0].n, 1);
   });
 
+  it('locking lots does not wait for foreign-key checks on them (the transparency log logging their events)', async () => {
+    const lots = [await createLot(t, d.generator), await createLot(t, d.generator)];
+    // What an INSERT referencing the lots (e.g. into ledger_log_entries) holds until it commits.
+    const other = await t.db.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM lots WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [lots.map((l) => l.id)]);
+      const res = await t
+        .http()
+        .post('/v1/manifests')
+        .set(d.generator.auth)
+        .send(
+          draftBody(
+            d,
+            lots.map((l) => l.id),
+          ),
+        )
+        .timeout(5_000);
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    } finally {
+      await other.query('ROLLBACK');
+      other.release();
+    }
+  });
+
   it('two manifests claiming one lot at once: exactly one wins', async () => {
     const lot = await createLot(t, d.generator);
     const results = await Promise.all(
