@@ -164,6 +164,18 @@ export const reconciliationRun: Workload = {
       );
       const eventsS = (performance.now() - e0) / 1000;
 
+      const sampler = new Pool({ connectionString: ctx.service.databaseUrl, max: 1 });
+      const samples = new Map<string, number>();
+      let sampling = !!process.env.BENCH_PG_SAMPLE;
+      const sampleLoop = (async () => {
+        while (sampling) {
+          const { rows } = await sampler.query<{ q: string; w: string | null }>(
+            `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q, wait_event_type || ':' || wait_event AS w FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+          );
+          for (const r of rows) samples.set(`${r.w ?? 'cpu'} ${r.q}`, (samples.get(`${r.w ?? 'cpu'} ${r.q}`) ?? 0) + 1);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
       const { id } = await post(ctx, '/v1/reconciliation/runs', {});
       let run: {
         status: string;
@@ -180,6 +192,12 @@ export const reconciliationRun: Workload = {
         if (Date.now() > deadline) throw new Error('run did not finish');
         await new Promise((r) => setTimeout(r, 100));
       }
+      sampling = false;
+      await sampleLoop;
+      await sampler.end();
+      if (process.env.BENCH_PG_SAMPLE)
+        for (const [k, v] of [...samples].sort((a, b) => b[1] - a[1]).slice(0, 25))
+          process.stderr.write(`${v}\t${k}\n`);
       if (run.status !== 'COMPLETED') throw new Error(`run ${id} ${run.status}: ${run.error ?? ''}`);
       const runS = run.durationMs / 1000;
 
