@@ -249,8 +249,21 @@ export class ManifestFactsLoader implements ManifestFactsSource {
       `SELECT id, planned_operation AS "plannedOperation", link_kind AS "linkKind" FROM manifests WHERE id = ANY($1::uuid[]) AND status = ANY($2::manifest_status[])`,
       [ids, IN_FLIGHT],
     );
+    // The same party, code and operation give the same answer within one batch (same day, same
+    // transaction, no quantity): checked once each, not once per manifest.
+    const checks = new Map<string, ReturnType<PermitCheckService['check']>>();
+    const check = (organisationId: string, wasteCode: string, operation: string) => {
+      const key = JSON.stringify([organisationId, wasteCode, operation]);
+      let result = checks.get(key);
+      if (!result) {
+        result = this.permits.check({ organisationId, wasteCode, operation, date: now, quantityGrams: 0 }, manager);
+        checks.set(key, result);
+      }
+      return result;
+    };
+    const byId = new Map(manifests.map((m) => [m.id, m]));
     for (const row of rows) {
-      const m = manifests.find((x) => x.id === row.id)!;
+      const m = byId.get(row.id)!;
       const parties = [
         ...(row.linkKind === 'RETURN'
           ? []
@@ -263,10 +276,7 @@ export class ManifestFactsLoader implements ManifestFactsSource {
       ];
       for (const code of new Set(m.lines.map((l) => l.declaredCode))) {
         for (const p of parties) {
-          const result = await this.permits.check(
-            { organisationId: p.organisationId, wasteCode: code, operation: p.operation, date: now, quantityGrams: 0 },
-            manager,
-          );
+          const result = await check(p.organisationId, code, p.operation);
           facts.push({
             manifestId: m.id,
             organisationId: p.organisationId,
