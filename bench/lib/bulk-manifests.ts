@@ -553,9 +553,6 @@ export async function loadManifests(
         WHERE substr(number, 5, 4) = '3715' GROUP BY 2
        ON CONFLICT (city_code, year) DO UPDATE SET last_serial = GREATEST(manifest_number_counters.last_serial, EXCLUDED.last_serial)`,
     );
-    await client.query(
-      'ANALYZE lots, lot_parties, custody_events, manifests, manifest_carriers, manifest_lines, manifest_steps, manifest_permit_checks',
-    );
   } finally {
     client.release();
   }
