@@ -193,9 +193,18 @@ export const reconciliationRun: Workload = {
         error?: string;
       };
       const deadline = Date.now() + 30 * 60_000;
+      let failures = 0;
       for (;;) {
-        const res = await fetch(`${ctx.service.baseUrl}/v1/reconciliation/runs/${id}`, { headers: ctx.admin });
-        run = (await res.json()) as typeof run;
+        try {
+          const res = await fetch(`${ctx.service.baseUrl}/v1/reconciliation/runs/${id}`, { headers: ctx.admin });
+          run = (await res.json()) as typeof run;
+          failures = 0;
+        } catch (error) {
+          // A reused keep-alive connection closed by the server under load (ECONNRESET): ask again.
+          if (++failures > 5) throw error;
+          await new Promise((r) => setTimeout(r, 500));
+          continue;
+        }
         if (run.status === 'COMPLETED' || run.status === 'FAILED') break;
         if (Date.now() > deadline) throw new Error('run did not finish');
         await new Promise((r) => setTimeout(r, 100));
