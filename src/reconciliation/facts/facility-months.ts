@@ -167,6 +167,8 @@ export function facilityMonthFacts(
     }
     return r;
   };
+  // Each period's window once (not once per lot: it walks the China calendar).
+  const windows = new Map(periods.map((p) => [p.month, monthWindow(p.month)]));
   for (const lot of lots) {
     const { states, flows } = replayStock(lot);
     for (const [key, f] of flows) {
@@ -180,7 +182,7 @@ export function facilityMonthFacts(
     }
     for (const [facilityId, months] of byFacility) {
       for (const month of months) {
-        const { from, to } = monthWindow(month);
+        const { from, to } = windows.get(month)!;
         const opening = stockAt(states, from, facilityId);
         const closing = stockAt(states, to, facilityId);
         if (opening === 0 && closing === 0) continue;

@@ -33,6 +33,11 @@ export class FactsRepository {
    * The events of lots up to the head each lot row showed (so that events appended since that read
    * are not mixed in: a chain is always verified against the head it was read with). One partition
    * per lot (its chain start is the partition key).
+   *
+   * Per lot, through the partition's primary key (a LATERAL subquery that OFFSET 0 keeps from being
+   * flattened): as a plain join the planner, which cannot prune partitions from an array, chose a
+   * (parallel) hash join over every partition — a scan of the whole ledger for each batch of 500
+   * lots, so a full run's work grew with the square of the ledger.
    */
   async events(manager: EntityManager, heads: readonly LotRow[]): Promise<EventRow[]> {
     if (heads.length === 0) return [];
@@ -42,7 +47,10 @@ export class FactsRepository {
               e.actor_organisation_id AS "actorOrganisationId", e.actor_member_id AS "actorMemberId", e.payload,
               encode(e.prev_hash, 'hex') AS "prevHash", encode(e.hash, 'hex') AS hash
          FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS h(id, head_seq, started)
-         JOIN custody_events e ON e.lot_id = h.id AND e.chain_started_at = h.started AND e.seq <= h.head_seq
+         CROSS JOIN LATERAL (
+           SELECT * FROM custody_events e
+            WHERE e.lot_id = h.id AND e.chain_started_at = h.started AND e.seq <= h.head_seq
+           OFFSET 0) e
         ORDER BY e.lot_id, e.seq`,
       [heads.map((h) => h.id), heads.map((h) => h.headSeq), heads.map((h) => h.createdAt)],
     );
