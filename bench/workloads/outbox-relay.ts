@@ -42,18 +42,27 @@ export const outboxRelay: Workload = {
       await scratch.obliterate({ force: true });
       await scratch.close();
 
-      // Throughput: n rows committed at once, time until every row is dispatched.
+      // What earlier workloads left for the relay (their reconciliation jobs) is given time to
+      // drain first; whatever is still pending then competes with the measurement (see notes).
+      const undispatched = async (marker?: string) =>
+        (
+          await pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM outbox_messages
+              WHERE dispatched_at IS NULL AND ($1::text IS NULL OR payload->>'marker' = $1)`,
+            [marker ?? null],
+          )
+        ).rows[0].n;
+      await until(async () => (await undispatched()) === 0, 60_000).catch(() => undefined);
+      const backlog = await undispatched();
+
+      // Throughput: n rows committed at once, time until every one of them is dispatched.
+      const bulkMarker = `bulk-${Date.now()}`;
       const t1 = performance.now();
       await pool.query(
         `INSERT INTO outbox_messages (job_name, payload) SELECT 'maintenance.purge-expired', $1::jsonb FROM generate_series(1, $2)`,
-        [payload, n],
+        [JSON.stringify({ ...JSON.parse(payload), marker: bulkMarker }), n],
       );
-      await until(
-        async () =>
-          (await pool.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE dispatched_at IS NULL`)).rows[0].n ===
-          0,
-        120_000,
-      );
+      await until(async () => (await undispatched(bulkMarker)) === 0, 120_000);
       const relayRate = n / ((performance.now() - t1) / 1000);
 
       // Lag: single-row commits at a steady 1,000/s; lag = dispatched_at − created_at.
@@ -74,16 +83,7 @@ export const outboxRelay: Workload = {
         );
       }
       await Promise.all(inserts);
-      await until(
-        async () =>
-          (
-            await pool.query(
-              `SELECT count(*)::int AS n FROM outbox_messages WHERE dispatched_at IS NULL AND payload->>'marker' = $1`,
-              [marker],
-            )
-          ).rows[0].n === 0,
-        60_000,
-      );
+      await until(async () => (await undispatched(marker)) === 0, 60_000);
       const { rows } = await pool.query(
         `SELECT EXTRACT(EPOCH FROM (dispatched_at - created_at)) * 1000 AS ms FROM outbox_messages WHERE payload->>'marker' = $1`,
         [marker],
@@ -92,7 +92,7 @@ export const outboxRelay: Workload = {
       return {
         metrics: { relay_jobs_per_s: relayRate, lag_p50_ms: lag.p50, lag_p99_ms: lag.p99 },
         baseline: { raw_addBulk_jobs_per_s: baselineRate },
-        notes: `${n} rows; lag over ${seconds * 1000} single-row commits at 1,000/s (OUTBOX_POLL_MS default)`,
+        notes: `${n} rows; lag over ${seconds * 1000} single-row commits at 1,000/s (OUTBOX_POLL_MS default); ${backlog} rows of earlier workloads still pending at the start`,
       };
     } finally {
       await pool.end();
