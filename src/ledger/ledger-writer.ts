@@ -192,6 +192,43 @@ export class LedgerWriter {
   }
 
   /**
+   * Appends drafts to lots the caller locked in this transaction (`lockLots`, whose heads it
+   * passes): the same checks as `appendEvents`, item by item in the given order (custodian,
+   * payload, clock: the first refusal is thrown), then one statement writes every lot's events
+   * — instead of a head read and an append statement per lot.
+   *
+   * @throws NotFoundError a lot is not among `heads`
+   * @throws ForbiddenError code `not-custodian` (extensions: lotId)
+   * @throws RuleViolationError `occurred-at-in-future` / `occurred-at-before-previous-event`
+   */
+  async appendLocked(
+    manager: EntityManager,
+    heads: ReadonlyMap<string, LotHead>,
+    items: ReadonlyArray<{ lotId: string; drafts: readonly EventDraft[] }>,
+    options: AppendOptions,
+  ): Promise<AppendedEvent[][]> {
+    const cursors = new Map<string, ChainCursor>();
+    const now = new Date();
+    const sealed: SealedEvent[][] = [];
+    for (const { lotId, drafts } of items) {
+      const head = heads.get(lotId);
+      if (!head) throw new NotFoundError('Lot', lotId);
+      let cursor = cursors.get(lotId);
+      if (!cursor) cursors.set(lotId, (cursor = newCursor(head)));
+      this.checkCustodian(cursor.head, options);
+      sealed.push(this.extend(cursor, drafts, now, options));
+    }
+    const written = await this.write(manager, [...cursors.values()], now, options.outbox ?? true);
+    if (!written) throw new Error('a locked lot moved during a step');
+    return sealed.map((events, i) => {
+      const lotId = items[i].lotId;
+      const cursor = cursors.get(lotId)!;
+      const seqs = written.get(lotId)!;
+      return events.map((e) => toAppended(lotId, e, seqs[cursor.events.indexOf(e)]));
+    });
+  }
+
+  /**
    * The lots API's append of one request (see the class comment: requests to one lot are
    * grouped into one statement). `build` applies the domain rules to the head the request's
    * events will follow. Each request succeeds or fails on its own, as if it were alone: a

@@ -32,11 +32,11 @@ import {
 } from './domain/manifest-state-machine';
 import { verifyStepSignature } from './domain/step-signature';
 import type { CancelStepDto, CompleteStepDto, ReceiveStepDto, StepDto } from './dto/manifest-input.dto';
-import type { ManifestResponseDto } from './dto/manifest-response.dto';
+import { ManifestResponseDto } from './dto/manifest-response.dto';
 import type { ManifestLine } from './entities/manifest-line.entity';
 import type { ManifestPermitCheck } from './entities/manifest-permit-check.entity';
+import type { ManifestStep } from './entities/manifest-step.entity';
 import { canSeeManifest, partyOf } from './manifest-access';
-import { ManifestsService } from './manifests.service';
 import { ManifestsRepository, type ManifestAggregate } from './manifests.repository';
 
 interface StepContext {
@@ -46,6 +46,8 @@ interface StepContext {
   occurredAt: Date;
   stepSeq: number;
   stepHash: string;
+  /** Lots whose chains the step extended: one reconciliation.lots-changed row names them. */
+  changedLotIds: string[];
 }
 
 /**
@@ -59,7 +61,6 @@ interface StepContext {
 export class ManifestStepsService {
   constructor(
     private readonly manifests: ManifestsRepository,
-    private readonly reads: ManifestsService,
     private readonly ledger: LedgerWriter,
     private readonly permits: PermitCheckService,
     private readonly usage: PermitUsageRepository,
@@ -158,7 +159,7 @@ export class ManifestStepsService {
             );
           }
         }
-        await this.manifests.updateLine(ctx.m, line.manifestId, line.lineNo, {
+        await this.setLine(ctx, line, {
           receivedQuantity: received.toString(),
           receivedContainers: input.receivedContainers ?? null,
           receivedWasteCode: input.receivedWasteCode ?? null,
@@ -227,10 +228,7 @@ export class ManifestStepsService {
       // Received, the manifest is no longer open: its lots are free — rejected waste for a return
       // or onward manifest, accepted waste for the consignee's own onward shipment.
       await this.manifests.releaseLots(ctx.m, ctx.aggregate.manifest.id);
-      await this.ledger.notifyChanged(
-        ctx.m,
-        lines.map((l) => l.lotId),
-      );
+      ctx.changedLotIds = lines.map((l) => l.lotId);
     });
   }
 
@@ -262,7 +260,7 @@ export class ManifestStepsService {
         const disposal =
           (await this.operationKind(input.operationCode, `${field}.operationCode`)) === OperationKind.DISPOSAL;
         const remaining = BigInt(line.receivedQuantity!) - acceptedQty;
-        await this.manifests.updateLine(ctx.m, line.manifestId, line.lineNo, {
+        await this.setLine(ctx, line, {
           operationCode: input.operationCode,
           treatedQuantity: treated.toString(),
         });
@@ -289,10 +287,7 @@ export class ManifestStepsService {
           { actor: this.actor(ctx), outbox: false },
         );
       }
-      await this.ledger.notifyChanged(
-        ctx.m,
-        accepted.map((l) => l.lotId),
-      );
+      ctx.changedLotIds = accepted.map((l) => l.lotId);
     });
   }
 
@@ -326,24 +321,21 @@ export class ManifestStepsService {
         `occurredAt ${occurredAt.toISOString()} is in the future (server time ${now.toISOString()})`,
       );
     }
-    // Looked up before the transaction: a lookup inside it would need a second pooled connection
-    // while holding one, and enough concurrent signed steps starved the pool (every step waiting).
-    const deviceKey = dto.signature
-      ? await this.deviceKeys.activeKey(principal.memberId, dto.signature.deviceKeyId)
-      : null;
-    await this.manifests.transaction(async (m) => {
-      const aggregate = await this.manifests.lock(m, id);
-      if (!aggregate || !canSeeManifest(principal, aggregate)) throw new NotFoundError('Manifest', id);
-      const { manifest } = aggregate;
+    const { signature, ...body } = dto;
+    return this.manifests.transaction(async (m) => {
+      // The device key is read with the manifest, on the transaction's own connection (a lookup
+      // on a second pooled connection while holding this one starved the pool).
+      const state = await this.manifests.lockForStep(m, id, signature?.deviceKeyId ?? null);
+      if (!state || !canSeeManifest(principal, state)) throw new NotFoundError('Manifest', id);
+      const { manifest } = state;
       const result = transition(
-        { status: manifest.status, carrierCount: aggregate.carriers.length, currentCarrier: manifest.currentCarrier },
+        { status: manifest.status, carrierCount: state.carriers.length, currentCarrier: manifest.currentCarrier },
         action,
-        partyOf(aggregate, principal.organisationId),
+        partyOf(state, principal.organisationId),
         decisions,
       );
       if (!result.ok) throw refusalError(result.refusal, action);
 
-      const { signature, ...body } = dto;
       const payload = {
         manifestId: manifest.id,
         manifestNumber: manifest.number,
@@ -353,10 +345,17 @@ export class ManifestStepsService {
         ...body,
         occurredAt: occurredAt.toISOString(),
       };
-      if (signature) verifySignature(deviceKey, signature, payload);
+      if (signature) {
+        verifySignature(this.deviceKeys.verifyingKey(principal.memberId, state.deviceKey), signature, payload);
+      }
       const stepHash = createHash('sha256').update(canonicalize(payload)!, 'utf8').digest('hex');
-      const stepSeq = await this.manifests.insertStep(m, {
+      // The manifest is locked and its steps were read after the lock: the next seq is free.
+      const stepSeq = state.steps.reduce((max, s) => Math.max(max, s.seq), 0) + 1;
+      const ctx: StepContext = { m, aggregate: state, principal, occurredAt, stepSeq, stepHash, changedLotIds: [] };
+      await apply(ctx);
+      const step: Omit<ManifestStep, 'manifest'> = {
         manifestId: manifest.id,
+        seq: stepSeq,
         action,
         fromStatus: manifest.status,
         toStatus: result.to,
@@ -369,14 +368,23 @@ export class ManifestStepsService {
         payloadHash: stepHash,
         deviceKeyId: signature?.deviceKeyId ?? null,
         signature: signature?.value ?? null,
+      };
+      const written = await this.manifests.writeStep(m, {
+        step,
+        status: result.to,
+        currentCarrier: result.currentCarrier,
+        changedLotIds: [...new Set(ctx.changedLotIds)],
       });
-      await apply({ m, aggregate, principal, occurredAt, stepSeq, stepHash });
-      await this.manifests.update(m, manifest.id, { status: result.to, currentCarrier: result.currentCarrier });
-      await this.outbox.enqueue(m, [
-        { name: 'reconciliation.manifests-changed', payload: { manifestIds: [manifest.id] } },
-      ]);
+      // The answer is the manifest as this step left it, from what the step holds: the same as
+      // reading it back (the lines the step changed were changed in memory too; the payload and
+      // updated_at as stored).
+      return ManifestResponseDto.from(
+        { ...manifest, status: result.to, currentCarrier: result.currentCarrier, updatedAt: written.updatedAt },
+        state.carriers,
+        state.lines,
+        [...state.steps, { ...step, payload: written.payload }],
+      );
     });
-    return this.reads.get(id, principal);
   }
 
   /** The consignee must be licensed for every code and the planned operation; carriers to carry it. */
@@ -460,32 +468,44 @@ export class ManifestStepsService {
     );
   }
 
+  /** One event per line, one statement for every lot (locked first, in id order). */
   private async append(
     ctx: StepContext,
     draft: (line: ManifestLine) => Omit<EventDraft, 'occurredAt'>,
     expectedCustodianId: string,
   ): Promise<void> {
     const lots = ctx.aggregate.lines.map((l) => l.lotId);
-    await this.ledger.lockLots(ctx.m, lots);
-    for (const line of ctx.aggregate.lines) {
-      try {
-        await this.ledger.appendEvents(ctx.m, line.lotId, [{ ...draft(line), occurredAt: ctx.occurredAt }], {
-          actor: this.actor(ctx),
-          expectedCustodianId,
-          outbox: false,
-        });
-      } catch (error) {
-        if (error instanceof ForbiddenError) {
-          throw new ConflictError(
-            'lot-custody-changed',
-            `Lot ${line.lotId} is no longer held by the party this step expects`,
-            { lotId: line.lotId },
-          );
-        }
-        throw error;
+    const heads = await this.ledger.lockLots(ctx.m, lots);
+    try {
+      await this.ledger.appendLocked(
+        ctx.m,
+        heads,
+        ctx.aggregate.lines.map((line) => ({
+          lotId: line.lotId,
+          drafts: [{ ...draft(line), occurredAt: ctx.occurredAt }],
+        })),
+        { actor: this.actor(ctx), expectedCustodianId, outbox: false },
+      );
+    } catch (error) {
+      if (error instanceof ForbiddenError) {
+        const lotId = error.extensions.lotId as string;
+        throw new ConflictError(
+          'lot-custody-changed',
+          `Lot ${lotId} is no longer held by the party this step expects`,
+          {
+            lotId,
+          },
+        );
       }
+      throw error;
     }
-    await this.ledger.notifyChanged(ctx.m, lots);
+    ctx.changedLotIds = lots;
+  }
+
+  /** Updates a line, and the line the step holds (the answer is built from it). */
+  private async setLine(ctx: StepContext, line: ManifestLine, values: Partial<ManifestLine>): Promise<void> {
+    await this.manifests.updateLine(ctx.m, line.manifestId, line.lineNo, values);
+    Object.assign(line, values);
   }
 
   private ref(ctx: StepContext, line: ManifestLine): LedgerObject {

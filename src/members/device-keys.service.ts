@@ -8,8 +8,26 @@ import { CreateDeviceKeyDto, DeviceKeyResponseDto } from './dto/device-key.dto';
 import { MemberRole } from './entities/member.entity';
 import { MembersService } from './members.service';
 
+/** A device key as a step reads it (in the step's own statement: no second connection). */
+export interface DeviceKeyRecord {
+  id: string;
+  memberId: string;
+  publicKey: string;
+  revoked: boolean;
+}
+
+/** Most parsed public keys kept; beyond, the cache starts again (parsing is the only cost). */
+const PARSED_KEYS_MAX = 10_000;
+
 @Injectable()
 export class DeviceKeysService {
+  /**
+   * Parsed public keys by key id. Only the parse is cached: a key's public key never changes,
+   * while whether it is active (owner, revocation) is read with every step, so a revocation
+   * takes effect on the next request.
+   */
+  private readonly parsed = new Map<string, { publicKey: string; key: KeyObject | null }>();
+
   constructor(
     private readonly keys: DeviceKeysRepository,
     private readonly members: MembersService,
@@ -47,11 +65,18 @@ export class DeviceKeysService {
     return DeviceKeyResponseDto.from((await this.keys.findById(keyId)) ?? key);
   }
 
-  /** The active public key a member signs with, for verifying a step; null when unknown or revoked. */
-  async activeKey(memberId: string, keyId: string): Promise<KeyObject | null> {
-    const key = await this.keys.findById(keyId);
-    if (!key || key.memberId !== memberId || key.revokedAt) return null;
-    return importEd25519PublicKey(key.publicKey);
+  /**
+   * The public key that verifies a member's step, from the key's record as the step read it;
+   * null when there is no such key, it is another member's or it is revoked.
+   */
+  verifyingKey(memberId: string, record: DeviceKeyRecord | null): KeyObject | null {
+    if (!record || record.memberId !== memberId || record.revoked) return null;
+    const cached = this.parsed.get(record.id);
+    if (cached && cached.publicKey === record.publicKey) return cached.key;
+    const key = importEd25519PublicKey(record.publicKey);
+    if (this.parsed.size >= PARSED_KEYS_MAX) this.parsed.clear();
+    this.parsed.set(record.id, { publicKey: record.publicKey, key });
+    return key;
   }
 
   /** A member manages its own keys; an organisation ADMIN or the platform admin manages its members'. */

@@ -145,6 +145,65 @@ describe('manifests (转移联单)', () => {
     assert.equal(outbox.rows[0].n, 7);
   });
 
+  it('each step answers the manifest exactly as it is read back, and queues lots-changed before manifests-changed', async () => {
+    const { manifest, lotIds } = await draft(t, d, 2);
+    const steps: Array<[string, Record<string, string>, Record<string, unknown>]> = [
+      ['submit', d.generator.auth, step()],
+      ['pickup', d.carrier1Driver.auth, step({ location: '东昌府区汽修厂' })],
+      ['relay', d.carrier2.auth, step({ location: '服务区' })],
+      ['deliver', d.treater.auth, step()],
+      [
+        'receive',
+        d.treater.auth,
+        step({
+          lines: [
+            { lineNo: 1, received: { value: '12.3', unit: 'kg' }, receivedContainers: 2, decision: 'ACCEPTED' },
+            {
+              lineNo: 2,
+              received: { value: '12', unit: 'kg' },
+              decision: 'PARTIALLY_REJECTED',
+              accepted: { value: '10', unit: 'kg' },
+              reason: '破损',
+            },
+          ],
+        }),
+      ],
+      [
+        'complete',
+        d.treater.auth,
+        step({
+          lines: [
+            { lineNo: 1, operationCode: 'D10', treated: { value: '12.3', unit: 'kg' } },
+            { lineNo: 2, operationCode: 'D10', treated: { value: '10', unit: 'kg' } },
+          ],
+        }),
+      ],
+    ];
+    for (const [action, auth, body] of steps) {
+      const [{ max }] = (await t.db.query('SELECT coalesce(max(id), 0)::text AS max FROM outbox_messages')).rows;
+      const res = await post(manifest.id, action, auth, body);
+      assert.equal(res.status, 200, `${action}: ${JSON.stringify(res.body)}`);
+      const read = await t.http().get(`/v1/manifests/${manifest.id}`).set(auth).expect(200);
+      assert.equal(JSON.stringify(res.body), JSON.stringify(read.body), action);
+      const outbox = await t.db.query(
+        `SELECT job_name, payload FROM outbox_messages
+          WHERE id > $1 AND job_name IN ('reconciliation.lots-changed', 'reconciliation.manifests-changed')
+            AND (payload->'manifestIds' ? $2 OR payload->'lotIds' ?| $3::text[])
+          ORDER BY id`,
+        [max, manifest.id, lotIds],
+      );
+      // Every step of this path moves or records both lots: one row naming them in line order.
+      assert.deepEqual(
+        outbox.rows,
+        [
+          { job_name: 'reconciliation.lots-changed', payload: { lotIds } },
+          { job_name: 'reconciliation.manifests-changed', payload: { manifestIds: [manifest.id] } },
+        ],
+        action,
+      );
+    }
+  });
+
   it('every illegal transition is a 409 naming the current state, and changes nothing', async () => {
     const { manifest } = await draft(t, d);
     const bodies: Record<string, [Record<string, string>, Record<string, unknown>]> = {
