@@ -7,6 +7,10 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity('outbox_messages')
 @Index('ix_outbox_messages_pending', ['id'], { where: 'processed_at IS NULL AND failed_at IS NULL' })
+/** Rows never dispatched: the relay claims these first, however many dispatched rows wait on workers. */
+@Index('ix_outbox_messages_undispatched', ['id'], {
+  where: 'dispatched_at IS NULL AND processed_at IS NULL AND failed_at IS NULL',
+})
 @Index('ix_outbox_messages_processed_at', ['processedAt'])
 export class OutboxMessage {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

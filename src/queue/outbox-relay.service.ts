@@ -83,10 +83,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     }
     const candidates = claimed.filter((c) => c.jobName in QUEUE_OF);
     try {
-      const known: ClaimedMessage[] = [];
-      for (const m of candidates) {
-        if (m.dispatchCount <= 1 || (await this.redispatchable(m))) known.push(m);
-      }
+      // Redispatched rows are checked against Redis side by side (a backlog can fill the batch).
+      const checks = await Promise.all(candidates.map((m) => m.dispatchCount <= 1 || this.redispatchable(m)));
+      const known = candidates.filter((_, i) => checks[i]);
       await this.queue.addBulk(envelopes(known));
     } catch (error) {
       await this.outbox.unclaim(candidates.map((m) => m.id)).catch(() => undefined);

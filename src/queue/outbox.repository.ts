@@ -43,23 +43,40 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` rows that were never dispatched, or dispatched more than
-   * `redispatchAfterMs` ago and still not processed. SKIP LOCKED lets relays run in parallel.
+   * Claims up to `limit` rows: first rows never dispatched, in id order; then, to fill the batch,
+   * rows dispatched more than `redispatchAfterMs` ago and still not processed (their job may
+   * still wait behind a long queue: the relay checks before dispatching again). Fresh rows first,
+   * so that a backlog of dispatched jobs waiting on busy workers never holds new ones back.
+   * SKIP LOCKED lets relays run in parallel.
    */
   async claim(limit: number, redispatchAfterMs: number): Promise<ClaimedMessage[]> {
+    const fresh = await this.claimWhere('dispatched_at IS NULL', limit, null);
+    if (fresh.length >= limit) return fresh;
+    const stale = await this.claimWhere(
+      'dispatched_at < now() - make_interval(secs => $2::float8 / 1000)',
+      limit - fresh.length,
+      redispatchAfterMs,
+    );
+    return [...fresh, ...stale];
+  }
+
+  private async claimWhere(
+    condition: string,
+    limit: number,
+    redispatchAfterMs: number | null,
+  ): Promise<ClaimedMessage[]> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [rows]: [ClaimedMessage[], number] = await this.dataSource.query(
       `UPDATE outbox_messages o
           SET dispatched_at = now(), dispatch_count = o.dispatch_count + 1
         WHERE o.id IN (
               SELECT id FROM outbox_messages
-               WHERE processed_at IS NULL AND failed_at IS NULL
-                 AND (dispatched_at IS NULL OR dispatched_at < now() - make_interval(secs => $2::float8 / 1000))
+               WHERE processed_at IS NULL AND failed_at IS NULL AND ${condition}
                ORDER BY id
                LIMIT $1
                FOR UPDATE SKIP LOCKED)
        RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload, o.dispatch_count AS "dispatchCount"`,
-      [limit, redispatchAfterMs],
+      redispatchAfterMs === null ? [limit] : [limit, redispatchAfterMs],
     );
     return rows;
   }

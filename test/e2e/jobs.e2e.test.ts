@@ -63,3 +63,32 @@ describe('outbox → BullMQ → worker', () => {
     assert.equal(row.rows[0].dispatch_count, 2);
   });
 });
+
+describe('outbox claim order', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp(); // no worker: nothing claims but the test
+  });
+  after(() => t.close());
+
+  it('rows never dispatched are claimed before a backlog of dispatched rows still waiting on workers', async () => {
+    const payload = '{"idempotencyRetentionHours":24,"outboxRetentionHours":24}';
+    await t.db.query(
+      `INSERT INTO outbox_messages (job_name, payload, dispatched_at, dispatch_count)
+       SELECT 'maintenance.purge-expired', $1::jsonb, now() - interval '1 hour', 1 FROM generate_series(1, 1200)`,
+      [payload],
+    );
+    const { rows } = await t.db.query(
+      `INSERT INTO outbox_messages (job_name, payload) VALUES ('maintenance.purge-expired', $1::jsonb) RETURNING id::text`,
+      [payload],
+    );
+    const claimed = await t.app.get(OutboxRepository).claim(1000, 60_000);
+    assert.equal(claimed.length, 1000);
+    assert.equal(claimed[0].id, rows[0].id, 'the new row comes first');
+    assert.deepEqual(
+      claimed.slice(1).map((m) => m.dispatchCount),
+      Array.from({ length: 999 }, () => 2),
+      'the rest of the batch: stale rows, to be checked against Redis',
+    );
+  });
+});
