@@ -31,6 +31,10 @@ export class OutboxMessage {
   @Column({ type: 'integer', default: 0 })
   dispatchCount!: number;
 
+  /** The BullMQ job of the last dispatch: `outbox-<id>`, or a merged job that lists several rows. */
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  jobId!: string | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   processedAt!: Date | null;
 

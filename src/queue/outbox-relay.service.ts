@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { AppConfig } from '../config/app-config';
 import { MERGE_MAX_ROWS, MERGEABLE, OUTBOX_IDS_FIELD, QUEUE_OF, type JobEnvelope, type JobName } from './job-contracts';
 import { JobQueue } from './job-queue';
-import { mergedJobId, outboxJobId, OutboxRepository, type ClaimedMessage } from './outbox.repository';
+import { mergedJobId, outboxIdsOf, outboxJobId, OutboxRepository, type ClaimedMessage } from './outbox.repository';
 import { WorkerService } from './worker.service';
 
 const BATCH = 1000;
@@ -86,7 +86,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       // Redispatched rows are checked against Redis side by side (a backlog can fill the batch).
       const checks = await Promise.all(candidates.map((m) => m.dispatchCount <= 1 || this.redispatchable(m)));
       const known = candidates.filter((_, i) => checks[i]);
-      await this.queue.addBulk(envelopes(known));
+      const jobs = envelopes(known);
+      await this.queue.addBulk(jobs);
+      await this.outbox.recordJobIds(
+        jobs.flatMap((j) => outboxIdsOf(j.jobId, j.payload).map((id) => ({ id, jobId: j.jobId! }))),
+      );
     } catch (error) {
       await this.outbox.unclaim(candidates.map((m) => m.id)).catch(() => undefined);
       throw error;
@@ -103,7 +107,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
    */
   private async redispatchable(m: ClaimedMessage): Promise<boolean> {
     const name = m.jobName as JobName;
-    const jobId = outboxJobId(m.id);
+    // The job it went into: a merged job still waiting behind a long queue must not be taken for lost.
+    const jobId = m.jobId ?? outboxJobId(m.id);
     const job = await this.queue.getJob(name, jobId);
     const state = job ? await job.getState() : 'missing';
     if (state === 'completed') {

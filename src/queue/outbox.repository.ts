@@ -8,6 +8,8 @@ export interface ClaimedMessage {
   payload: unknown;
   /** Dispatches so far, this one included (more than 1: a redispatch). */
   dispatchCount: number;
+  /** The job of the previous dispatch (null before the first, or if it was not recorded). */
+  jobId: string | null;
 }
 
 /** Outbox rows are job ids too: `outbox-<id>`, so BullMQ drops a duplicate while one is pending. */
@@ -75,10 +77,22 @@ export class OutboxRepository {
                ORDER BY id
                LIMIT $1
                FOR UPDATE SKIP LOCKED)
-       RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload, o.dispatch_count AS "dispatchCount"`,
+       RETURNING o.id::text AS id, o.job_name AS "jobName", o.payload, o.dispatch_count AS "dispatchCount",
+                 o.job_id AS "jobId"`,
       redispatchAfterMs === null ? [limit] : [limit, redispatchAfterMs],
     );
     return rows;
+  }
+
+  /** Records the job each dispatched row went into (so that a redispatch check finds a merged job). */
+  async recordJobIds(rows: ReadonlyArray<{ id: string; jobId: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE outbox_messages o SET job_id = r.job_id
+         FROM unnest($1::bigint[], $2::varchar[]) AS r(id, job_id)
+        WHERE o.id = r.id`,
+      [rows.map((r) => r.id), rows.map((r) => r.jobId)],
+    );
   }
 
   /** The dispatch did not reach Redis: make the rows eligible again at once. */

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
-import { OutboxRepository } from '../../src/queue/outbox.repository';
+import { randomUUID } from 'node:crypto';
+import { JobQueue } from '../../src/queue/job-queue';
+import { OutboxRelayService } from '../../src/queue/outbox-relay.service';
+import { mergedJobId, outboxJobId, OutboxRepository } from '../../src/queue/outbox.repository';
+import type { WorkerService } from '../../src/queue/worker.service';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -89,6 +93,45 @@ describe('outbox claim order', () => {
       claimed.slice(1).map((m) => m.dispatchCount),
       Array.from({ length: 999 }, () => 2),
       'the rest of the batch: stale rows, to be checked against Redis',
+    );
+  });
+});
+
+describe('redispatch of merged jobs', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp(); // no worker: jobs stay waiting in Redis
+  });
+  after(() => t.close());
+
+  it('rows of a merged job still waiting behind a long queue are not taken for lost and dispatched again', async () => {
+    const lot = () => randomUUID();
+    const { rows } = await t.db.query(
+      `INSERT INTO outbox_messages (job_name, payload)
+       SELECT 'reconciliation.lots-changed', jsonb_build_object('lotIds', jsonb_build_array(x)) FROM unnest($1::text[]) AS x
+       RETURNING id::text`,
+      [[lot(), lot(), lot()]],
+    );
+    const ids = rows.map((r: { id: string }) => r.id);
+    const queue = t.app.get(JobQueue);
+    // The relay alone (no worker in this app): its failure path is not reached here.
+    const relay = new OutboxRelayService(t.config, t.app.get(OutboxRepository), queue, {} as WorkerService);
+    await relay.relayOnce();
+    const merged = mergedJobId(ids);
+    assert.ok(await queue.getJob('reconciliation.lots-changed', merged), 'one merged job');
+    // A minute later the job still waits (busy workers): the rows are claimed again and checked.
+    await t.db.query(
+      `UPDATE outbox_messages SET dispatched_at = now() - interval '1 hour' WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+    assert.equal(await relay.relayOnce(), 3);
+    for (const id of ids) {
+      assert.equal(await queue.getJob('reconciliation.lots-changed', outboxJobId(id)), undefined, `row ${id} alone`);
+    }
+    const after = await t.db.query(`SELECT DISTINCT job_id FROM outbox_messages WHERE id = ANY($1::bigint[])`, [ids]);
+    assert.deepEqual(
+      after.rows.map((r: { job_id: string }) => r.job_id),
+      [merged],
     );
   });
 });

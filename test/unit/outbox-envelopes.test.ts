@@ -9,6 +9,7 @@ const row = (id: number, jobName: string, payload: unknown, dispatchCount = 1): 
   jobName,
   payload,
   dispatchCount,
+  jobId: null,
 });
 
 describe('outbox relay: rows → jobs', () => {
