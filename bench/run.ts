@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   const selected = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.name));
   if (selected.length === 0)
     throw new Error(`no workload matches ${opts.only?.join(',')}; known: ${WORKLOADS.map((w) => w.name).join(', ')}`);
+  const commit = safe(() => execSync('git rev-parse --short HEAD').toString().trim(), 'unknown');
   const service = await startService();
   const rows: Row[] = [];
   try {
@@ -119,11 +120,17 @@ async function main(): Promise<void> {
         met: opts.smoke || !w.met ? null : w.met(medians),
         notes,
       });
+      // After every workload: a long run that stops early keeps what it measured.
+      write(opts, rows, commit);
     }
   } finally {
     await service.stop();
   }
-  const commit = safe(() => execSync('git rev-parse --short HEAD').toString().trim(), 'unknown');
+  process.stdout.write(write(opts, rows, commit));
+}
+
+/** Writes `bench/results/<date>-<commit>.{json,md}` (the commit the run was built from) and returns the table. */
+function write(opts: Options, rows: Row[], commit: string): string {
   const stamp = new Date().toISOString().slice(0, 10);
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -132,7 +139,7 @@ async function main(): Promise<void> {
   writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
   const md = markdown(report);
   writeFileSync(`${base}.md`, md);
-  process.stdout.write(md);
+  return md;
 }
 
 function markdown(report: { date: string; commit: string; options: Options; machine: string; rows: Row[] }): string {
