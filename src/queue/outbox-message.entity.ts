@@ -31,7 +31,7 @@ export class OutboxMessage {
   @Column({ type: 'integer', default: 0 })
   dispatchCount!: number;
 
-  /** The BullMQ job of the last dispatch: `outbox-<id>`, or a merged job that lists several rows. */
+  /** The merged BullMQ job of the last dispatch, listing several rows; null: its own job, `outbox-<id>`. */
   @Column({ type: 'varchar', length: 120, nullable: true })
   jobId!: string | null;
 

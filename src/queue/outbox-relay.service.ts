@@ -88,8 +88,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       const known = candidates.filter((_, i) => checks[i]);
       const jobs = envelopes(known);
       await this.queue.addBulk(jobs);
+      // Only merged jobs are recorded: a row without job_id went into its own job, outbox-<id>.
       await this.outbox.recordJobIds(
-        jobs.flatMap((j) => outboxIdsOf(j.jobId, j.payload).map((id) => ({ id, jobId: j.jobId! }))),
+        jobs.flatMap((j) =>
+          outboxIdsOf(j.jobId, j.payload)
+            .filter((id) => j.jobId !== outboxJobId(id))
+            .map((id) => ({ id, jobId: j.jobId! })),
+        ),
       );
     } catch (error) {
       await this.outbox.unclaim(candidates.map((m) => m.id)).catch(() => undefined);
