@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ChainVerdict } from '../ledger/domain/chain-verifier';
-import { hashEventContent } from '../ledger/domain/event-hash';
+import { hashStoredEvent, type ChainVerdict } from '../ledger/domain/chain-verifier';
 import { LedgerReader } from '../ledger/ledger-reader';
 import { LedgerWriter } from '../ledger/ledger-writer';
 import { importPublicKey, verifyCheckpoint, type SignedCheckpoint } from './domain/checkpoint';
@@ -106,17 +105,7 @@ export class LedgerAuditService {
           else logFaults.push({ seq: event.seq, fault: 'not-in-log', detail: 'no log entry and none queued' });
           continue;
         }
-        const recomputed = hashEventContent({
-          v: event.format,
-          lotId: event.lotId,
-          seq: event.seq,
-          prevHash: event.prevHash,
-          type: event.type,
-          occurredAt: event.occurredAt,
-          recordedAt: event.recordedAt,
-          actor: { organisationId: event.actor.organisationId, memberId: event.actor.memberId },
-          payload: event.payload,
-        });
+        const recomputed = hashStoredEvent(event);
         if (recomputed !== entry.eventHash) {
           logFaults.push({
             seq: event.seq,

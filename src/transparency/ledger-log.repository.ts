@@ -53,7 +53,7 @@ const CHECKPOINT_COLUMNS = `tree_size::int8 AS "treeSize", encode(root_hash, 'he
 const CHECKPOINT_JSON_COLUMNS = `tree_size AS "treeSize", encode(root_hash, 'hex') AS "rootHash", issued_at AS "issuedAt",
   key_id AS "keyId", encode(signature, 'base64') AS signature`;
 
-interface RawCheckpoint {
+export interface RawCheckpoint {
   treeSize: string;
   rootHash: string;
   issuedAt: Date;
@@ -62,7 +62,8 @@ interface RawCheckpoint {
   frontier?: MerkleFrontierJson;
 }
 
-function toCheckpoint(r: RawCheckpoint): SignedCheckpoint {
+/** A checkpoint row (`tree_size` as text, `signature` as bytes) as published. */
+export function toCheckpoint(r: RawCheckpoint): SignedCheckpoint {
   return {
     treeSize: Number(r.treeSize),
     rootHash: r.rootHash,

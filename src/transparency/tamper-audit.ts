@@ -7,6 +7,7 @@ import { custodyLeaf, custodyLeafHash } from './domain/leaf';
 import { hashToHex } from './domain/merkle';
 import { MerkleFrontier } from './domain/merkle-frontier';
 import type { LogFaultKind } from './ledger-audit.service';
+import { toCheckpoint, type RawCheckpoint } from './ledger-log.repository';
 
 /**
  * The tamper audit of the whole ledger and its global log, at constant memory, as passes over one
@@ -251,14 +252,7 @@ export async function auditLedger(client: ClientBase, options: AuditOptions = {}
 
 /** Pass 3: the log's entries in order, their leaves rebuilt, the root against the latest checkpoint. */
 async function auditLog(client: ClientBase, report: (f: AuditFinding) => void): Promise<LogAudit> {
-  const { rows: checkpoints } = await client.query<{
-    treeSize: string;
-    rootHash: string;
-    issuedAt: Date;
-    keyId: string;
-    signature: Buffer;
-    publicKey: string | null;
-  }>(
+  const { rows: checkpoints } = await client.query<RawCheckpoint & { publicKey: string | null }>(
     `SELECT c.tree_size AS "treeSize", encode(c.root_hash, 'hex') AS "rootHash", c.issued_at AS "issuedAt",
             c.key_id AS "keyId", c.signature, k.public_key AS "publicKey"
        FROM ledger_checkpoints c LEFT JOIN ledger_signing_keys k ON k.key_id = c.key_id
@@ -268,15 +262,7 @@ async function auditLog(client: ClientBase, report: (f: AuditFinding) => void): 
     rows: [{ pending }],
   } = await client.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM ledger_log_pending`);
   const row = checkpoints[0];
-  const checkpoint: SignedCheckpoint | null = row
-    ? {
-        treeSize: Number(row.treeSize),
-        rootHash: row.rootHash,
-        issuedAt: row.issuedAt.toISOString(),
-        keyId: row.keyId,
-        signature: row.signature.toString('base64url'),
-      }
-    : null;
+  const checkpoint: SignedCheckpoint | null = row ? toCheckpoint(row) : null;
   const logFault = (fault: AuditFault, detail: string, logIndex?: number) =>
     report({ lotId: null, seq: null, ...(logIndex === undefined ? {} : { logIndex }), fault, detail });
 

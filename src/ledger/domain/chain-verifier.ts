@@ -15,6 +15,21 @@ export interface StoredEvent {
   hash: string;
 }
 
+/** The chain hash recomputed from a stored event's content (not trusting its stored `hash`). */
+export function hashStoredEvent(event: StoredEvent): string {
+  return hashEventContent({
+    v: event.format,
+    lotId: event.lotId,
+    seq: event.seq,
+    prevHash: event.prevHash,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    recordedAt: event.recordedAt,
+    actor: { organisationId: event.actor.organisationId, memberId: event.actor.memberId },
+    payload: event.payload,
+  });
+}
+
 export type ChainFault =
   /** No event at all: the lot has lost its genesis. */
   | 'empty-chain'
@@ -71,17 +86,7 @@ export class ChainVerifier {
     if (event.prevHash !== this.previousHash) {
       return this.fail(seq, 'broken-link', `prevHash ${event.prevHash} is not ${this.previousHash}`);
     }
-    const recomputed = hashEventContent({
-      v: event.format,
-      lotId: event.lotId,
-      seq: event.seq,
-      prevHash: event.prevHash,
-      type: event.type,
-      occurredAt: event.occurredAt,
-      recordedAt: event.recordedAt,
-      actor: { organisationId: event.actor.organisationId, memberId: event.actor.memberId },
-      payload: event.payload,
-    });
+    const recomputed = hashStoredEvent(event);
     if (recomputed !== event.hash) {
       return this.fail(seq, 'hash-mismatch', `stored hash ${event.hash}, recomputed ${recomputed}`);
     }
