@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 
 export const SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
+/** The worker's old-space budget in MB, as `npm run start:worker` and docker/compose.yml give it. */
+export const WORKER_HEAP_MB = 160;
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface ProcessMemory {
@@ -112,8 +114,8 @@ export async function startService(env: Record<string, string> = {}): Promise<Be
   const queuePrefix = `clbench-${randomBytes(3).toString('hex')}`;
   // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile both processes (written on stop).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const spawnProcess = (script: string, extra: Record<string, string>): ChildProcess => {
-    const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', '..', 'src', script)], {
+  const spawnProcess = (script: string, extra: Record<string, string>, args: string[] = []): ChildProcess => {
+    const child = spawn(process.execPath, [...args, ...nodeArgs, join(__dirname, '..', '..', 'src', script)], {
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
@@ -148,7 +150,10 @@ export async function startService(env: Record<string, string> = {}): Promise<Be
     if (Date.now() > deadline) throw new Error('API did not become ready');
     await new Promise((r) => setTimeout(r, 200));
   }
-  const worker = spawnProcess('worker.js', { MIGRATIONS_RUN: 'false', DATABASE_AUTO_CREATE: 'false' });
+  // With the heap budget production gives it (package.json `start:worker`, docker/compose.yml).
+  const worker = spawnProcess('worker.js', { MIGRATIONS_RUN: 'false', DATABASE_AUTO_CREATE: 'false' }, [
+    `--max-old-space-size=${WORKER_HEAP_MB}`,
+  ]);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('worker did not start')), 60_000);
     let seen = '';

@@ -235,6 +235,18 @@ export const reconciliationRun: Workload = {
         throw new Error(`flags differ from the design: expected ${show(expected)}; found ${show(found)}`);
       }
       const flags = Object.values(found).reduce((a, b) => a + b, 0);
+      // Where the run's time went: planning (until the first batch began) and the batches' own durations.
+      const {
+        rows: [timing],
+      } = await pool.query<{ plan_s: number; batch_p50_s: number; slowest_batch_s: number; slowest_subjects: number }>(
+        `SELECT extract(epoch FROM min(b.started_at) - r.started_at)::float8 AS plan_s,
+                (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM b.done_at - b.started_at)))::float8 AS batch_p50_s,
+                max(extract(epoch FROM b.done_at - b.started_at))::float8 AS slowest_batch_s,
+                (array_agg(b.subjects ORDER BY b.done_at - b.started_at DESC))[1] AS slowest_subjects
+           FROM reconciliation_runs r JOIN reconciliation_run_batches b ON b.run_id = r.id
+          WHERE r.id = $1 GROUP BY r.started_at`,
+        [id],
+      );
       return {
         metrics: {
           manifests: counts.manifests,
@@ -246,13 +258,17 @@ export const reconciliationRun: Workload = {
           flags_open: flags,
           flags_raised_by_run: run.flagsRaised,
           ratio_to_scan: runS / scanS,
+          plan_s: timing.plan_s,
+          batch_p50_s: timing.batch_p50_s,
+          slowest_batch_s: timing.slowest_batch_s,
         },
         baseline: { scan_manifests_lines_lots_s: scanS, read_all_lots_events_s: eventsS },
         notes:
           `${counts.manifests} manifests, ${counts.lines} lines, ${counts.lots} lots, ${counts.events} custody events, ` +
           `${counts.steps} steps (${scan.rows} manifest-line-lot rows scanned by the baseline); ${run.progress.total} subjects ` +
           `per run; loaded once by COPY in ${loaded.loadS.toFixed(1)} s (+${loaded.drainS.toFixed(1)} s until the ` +
-          `transparency log took every event); flags open by rule, as designed: ${show(found)}`,
+          `transparency log took every event); flags open by rule, as designed: ${show(found)}; the slowest batch held ` +
+          `${timing.slowest_subjects} subjects`,
       };
     } finally {
       await pool.end();

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import type { JobPayloads } from '../queue/job-contracts';
 import { OutboxRepository } from '../queue/outbox.repository';
 import { addCalendarDays } from './domain/working-days';
+import { chunk, chunkByEvents } from './plan-batches';
 import { FactsLoader } from './facts/facts.loader';
 import { RunsRepository } from './runs.repository';
 import { SubjectsRepository } from './subjects.repository';
@@ -14,12 +15,6 @@ type Batch = JobPayloads['reconciliation.run-batch'];
 const SWEEP_LEASE_SWEEPS = 6;
 /** Subjects one sweep takes at most (the next sweep takes the rest). */
 const SWEEP_LIMIT = 50_000;
-
-function chunk<T>(xs: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
 
 /**
  * Turns a full run, or a sweep, into batch jobs: subjects selected with set-based SQL, split into
@@ -56,7 +51,7 @@ export class PlannerService {
         batches.push({ runId, batchNo: batches.length + 1, lotIds: [], organisationIds: [], ...part });
       for (const lotIds of chunk(selected.lotIds, size)) add({ lotIds });
       for (const organisationIds of chunk(selected.organisationIds, size)) add({ organisationIds });
-      for (const facilityPeriods of chunk(selected.facilityPeriods, size)) add({ facilityPeriods });
+      for (const facilityPeriods of chunkByEvents(selected.facilityPeriods, size)) add({ facilityPeriods });
       for (const ids of chunk(manifestIds, size)) add({ manifestIds: ids });
       const total =
         selected.lotIds.length + selected.organisationIds.length + selected.facilityPeriods.length + manifestIds.length;

@@ -15,7 +15,8 @@ export interface RunScopeRow {
 export interface RunSubjects {
   lotIds: string[];
   organisationIds: string[];
-  facilityPeriods: string[];
+  /** Facility months, each with the number of events its facility's lots had in the month (its weight). */
+  facilityPeriods: Array<{ id: string; events: number }>;
 }
 
 const CLOSED = `('DISPOSED', 'SPLIT', 'MERGED')`;
@@ -80,7 +81,7 @@ export class RunsRepository {
    * The subjects of a run, set-based: lots with a party in the region that existed during the
    * period (generated before its end, open or active since its start); medical institutions of the
    * region; facility months of the region's collectors, storers and treaters in which a lot they
-   * are party to had an event.
+   * are party to had an event (with the count of those events).
    */
   async selectSubjects(manager: EntityManager, scope: RunScopeRow): Promise<RunSubjects> {
     const [lo, hi] = scope.regionPrefix ? regionRange(scope.regionPrefix) : [null, null];
@@ -103,8 +104,9 @@ export class RunsRepository {
         ORDER BY 1`,
       [lo, hi, scope.to],
     );
-    const periods: Array<{ id: string }> = await manager.query(
-      `SELECT DISTINCT lp.organisation_id::text || '@' || to_char(e.occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS id
+    const periods: Array<{ id: string; events: number }> = await manager.query(
+      `SELECT lp.organisation_id::text || '@' || to_char(e.occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS id,
+              count(*)::int AS events
          FROM custody_events e
          JOIN lot_parties lp ON lp.lot_id = e.lot_id
          JOIN organisations o ON o.id = lp.organisation_id
@@ -112,21 +114,22 @@ export class RunsRepository {
           AND ($1::varchar IS NULL OR o.region_code BETWEEN $1::varchar AND $2::varchar)
           AND ($3::timestamptz IS NULL OR e.occurred_at >= $3::timestamptz)
           AND ($4::timestamptz IS NULL OR e.occurred_at < $4::timestamptz)
+        GROUP BY 1
         ORDER BY 1`,
       params,
     );
     return {
       lotIds: lots.map((r) => r.id),
       organisationIds: institutions.map((r) => r.id),
-      facilityPeriods: periods.map((r) => r.id),
+      facilityPeriods: periods,
     };
   }
 
   /** Claims a batch for processing in the caller's transaction; false if it was already processed. */
   async beginBatch(manager: EntityManager, runId: string, batchNo: number, subjects: number): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      `INSERT INTO reconciliation_run_batches (run_id, batch_no, subjects, flags_raised, flags_resolved, done_at)
-       VALUES ($1, $2, $3, 0, 0, now())
+      `INSERT INTO reconciliation_run_batches (run_id, batch_no, subjects, flags_raised, flags_resolved, started_at, done_at)
+       VALUES ($1, $2, $3, 0, 0, now(), now())
        ON CONFLICT (run_id, batch_no) DO NOTHING
        RETURNING batch_no`,
       [runId, batchNo, subjects],
@@ -143,7 +146,7 @@ export class RunsRepository {
   ): Promise<void> {
     await manager.query(
       `WITH batch AS (
-         UPDATE reconciliation_run_batches SET flags_raised = $3, flags_resolved = $4, done_at = now()
+         UPDATE reconciliation_run_batches SET flags_raised = $3, flags_resolved = $4, done_at = clock_timestamp()
           WHERE run_id = $1 AND batch_no = $2)
        UPDATE reconciliation_runs
           SET processed = processed + $5, batches_done = batches_done + 1,

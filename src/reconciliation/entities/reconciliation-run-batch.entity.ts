@@ -27,6 +27,11 @@ export class ReconciliationRunBatch {
   @Column({ type: 'integer' })
   flagsResolved!: number;
 
+  /** When the batch's transaction began. */
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  startedAt!: Date;
+
+  /** When its transaction finished its work (commit follows). */
   @Column({ type: 'timestamptz', precision: 3 })
   doneAt!: Date;
 }

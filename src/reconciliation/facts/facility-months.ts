@@ -136,21 +136,58 @@ function stockAt(states: readonly State[], t: number, facilityId: string): numbe
 }
 
 /**
- * FacilityMonthFacts of the requested periods, one per waste code that moved or was held, from
- * the lots given (every lot the facility may have held in those months; lots in pieces are left
- * out by the caller). Sorted by facility, month, code.
+ * FacilityMonthFacts of the requested periods, one per waste code that moved or was held, tallied
+ * lot by lot (so that a caller can read a facility's lots in chunks and let each go): `add` every
+ * lot the facility may have held in those months (lots in pieces are left out by the caller), once.
  */
-export function facilityMonthFacts(
-  lots: readonly LotFacts[],
-  periods: readonly FacilityPeriod[],
-): FacilityMonthFacts[] {
-  const wanted = new Set(periods.map(facilityPeriodKey));
-  const byFacility = new Map<string, string[]>();
-  for (const p of periods) byFacility.set(p.facilityId, [...(byFacility.get(p.facilityId) ?? []), p.month]);
-  const out = new Map<string, FacilityMonthFacts>();
-  const row = (facilityId: string, month: string, wasteCode: string): FacilityMonthFacts => {
+export class FacilityMonthTally {
+  private readonly wanted: Set<string>;
+  private readonly byFacility = new Map<string, string[]>();
+  /** Each period's window once (not once per lot: it walks the China calendar). */
+  private readonly windows: Map<string, { from: number; to: number }>;
+  private readonly rows = new Map<string, FacilityMonthFacts>();
+
+  constructor(periods: readonly FacilityPeriod[]) {
+    this.wanted = new Set(periods.map(facilityPeriodKey));
+    for (const p of periods) this.byFacility.set(p.facilityId, [...(this.byFacility.get(p.facilityId) ?? []), p.month]);
+    this.windows = new Map(periods.map((p) => [p.month, monthWindow(p.month)]));
+  }
+
+  add(lot: LotFacts): void {
+    const { states, flows } = replayStock(lot);
+    for (const [key, f] of flows) {
+      const [org, month] = key.split('|');
+      if (!this.wanted.has(`${org}@${month}`)) continue;
+      const r = this.row(org, month, lot.wasteCode);
+      r.generatedGrams += f.generated;
+      r.receivedGrams += f.received;
+      r.treatedGrams += f.treated;
+      r.sentOnGrams += f.sentOn;
+    }
+    for (const [facilityId, months] of this.byFacility) {
+      for (const month of months) {
+        const { from, to } = this.windows.get(month)!;
+        const opening = stockAt(states, from, facilityId);
+        const closing = stockAt(states, to, facilityId);
+        if (opening === 0 && closing === 0) continue;
+        const r = this.row(facilityId, month, lot.wasteCode);
+        r.openingStockGrams += opening;
+        r.closingStockGrams += closing;
+      }
+    }
+  }
+
+  /** The tallies, sorted by facility, month, code. */
+  facts(): FacilityMonthFacts[] {
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return [...this.rows.values()].sort(
+      (a, b) => cmp(a.facilityId, b.facilityId) || cmp(a.month, b.month) || cmp(a.wasteCode, b.wasteCode),
+    );
+  }
+
+  private row(facilityId: string, month: string, wasteCode: string): FacilityMonthFacts {
     const key = `${facilityId}|${month}|${wasteCode}`;
-    let r = out.get(key);
+    let r = this.rows.get(key);
     if (!r) {
       r = {
         facilityId,
@@ -163,39 +200,20 @@ export function facilityMonthFacts(
         sentOnGrams: 0,
         closingStockGrams: 0,
       };
-      out.set(key, r);
+      this.rows.set(key, r);
     }
     return r;
-  };
-  // Each period's window once (not once per lot: it walks the China calendar).
-  const windows = new Map(periods.map((p) => [p.month, monthWindow(p.month)]));
-  for (const lot of lots) {
-    const { states, flows } = replayStock(lot);
-    for (const [key, f] of flows) {
-      const [org, month] = key.split('|');
-      if (!wanted.has(`${org}@${month}`)) continue;
-      const r = row(org, month, lot.wasteCode);
-      r.generatedGrams += f.generated;
-      r.receivedGrams += f.received;
-      r.treatedGrams += f.treated;
-      r.sentOnGrams += f.sentOn;
-    }
-    for (const [facilityId, months] of byFacility) {
-      for (const month of months) {
-        const { from, to } = windows.get(month)!;
-        const opening = stockAt(states, from, facilityId);
-        const closing = stockAt(states, to, facilityId);
-        if (opening === 0 && closing === 0) continue;
-        const r = row(facilityId, month, lot.wasteCode);
-        r.openingStockGrams += opening;
-        r.closingStockGrams += closing;
-      }
-    }
   }
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...out.values()].sort(
-    (a, b) => cmp(a.facilityId, b.facilityId) || cmp(a.month, b.month) || cmp(a.wasteCode, b.wasteCode),
-  );
+}
+
+/** FacilityMonthFacts of the periods over these lots (a FacilityMonthTally of them all). */
+export function facilityMonthFacts(
+  lots: readonly LotFacts[],
+  periods: readonly FacilityPeriod[],
+): FacilityMonthFacts[] {
+  const tally = new FacilityMonthTally(periods);
+  for (const lot of lots) tally.add(lot);
+  return tally.facts();
 }
 
 /**

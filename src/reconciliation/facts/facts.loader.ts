@@ -11,7 +11,7 @@ import {
 import type { RuleProfile } from '../domain/rule-profile';
 import { chinaCalendarDate } from '../domain/working-days';
 import {
-  facilityMonthFacts,
+  FacilityMonthTally,
   facilityPeriodKey,
   monthWindow,
   parseFacilityPeriod,
@@ -19,14 +19,7 @@ import {
   type FacilityPeriod,
 } from './facility-months';
 import { FactsRepository } from './facts.repository';
-import {
-  assignHoldingSince,
-  chainVerification,
-  lineageFacts,
-  lotFacts,
-  type EventRow,
-  type LotRow,
-} from './ledger-facts';
+import { assignHoldingSince, chainVerification, lineageFacts, lotFacts, type LotRow } from './ledger-facts';
 import { MANIFEST_FACTS_SOURCE, NO_MANIFEST_FACTS, type ManifestFactsSource } from './manifest-facts.source';
 
 /** What to load: the subjects to judge in full. */
@@ -45,7 +38,6 @@ export interface FactsRequest {
 export interface LotPart {
   lots: LotFacts[];
   rows: Map<string, LotRow>;
-  events: Map<string, EventRow[]>;
   verifications: ChainVerificationFacts[];
 }
 
@@ -72,6 +64,8 @@ const groupBy = <T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> =
 export class FactsLoader implements OnModuleInit {
   private readonly logger = new Logger(FactsLoader.name);
   private manifestSource: ManifestFactsSource = NO_MANIFEST_FACTS;
+  /** Lots of a facility month read (and tallied) at a time. */
+  facilityLotsPerRead = 1_000;
 
   constructor(
     private readonly repository: FactsRepository,
@@ -103,7 +97,7 @@ export class FactsLoader implements OnModuleInit {
    */
   async loadLots(manager: EntityManager, lotIds: readonly string[], now: Date): Promise<LotPart> {
     const rows = await this.repository.lots(manager, lotIds);
-    if (rows.length === 0) return { lots: [], rows: new Map(), events: new Map(), verifications: [] };
+    if (rows.length === 0) return { lots: [], rows: new Map(), verifications: [] };
     const ids = rows.map((r) => r.id);
     // One connection per transaction: the statements run one after the other anyway.
     const events = await this.repository.events(manager, rows);
@@ -138,7 +132,6 @@ export class FactsLoader implements OnModuleInit {
     return {
       lots,
       rows: new Map(rows.map((r) => [r.id, r])),
-      events: new Map(rows.map((r) => [r.id, eventsByLot.get(r.id) ?? []])),
       verifications,
     };
   }
@@ -219,6 +212,12 @@ export class FactsLoader implements OnModuleInit {
     return batch;
   }
 
+  /**
+   * The facilities' lots in the periods' windows, tallied chunk by chunk: the lots already in the
+   * batch as loaded, the others with their movements only (no hashes, a slim payload), read
+   * `facilityLotsPerRead` at a time and let go once tallied, so that a treater's month of tens of
+   * thousands of lots does not sit in memory at once.
+   */
   private async facilityMonths(manager: EntityManager, periods: FacilityPeriod[], part: LotPart) {
     const windows = [...groupBy(periods, (p) => p.facilityId)].map(([facilityId, ps]) => {
       const w = ps.map((p) => monthWindow(p.month));
@@ -228,11 +227,20 @@ export class FactsLoader implements OnModuleInit {
         to: new Date(Math.max(...w.map((x) => x.to))),
       };
     });
+    const tally = new FacilityMonthTally(periods);
     const rows = await this.repository.facilityLots(manager, windows);
-    const missing = rows.filter((r) => !part.rows.has(r.id));
-    const events = groupBy(await this.repository.events(manager, missing), (e) => e.lotId);
-    const known = new Map(part.lots.map((l) => [l.id, l]));
-    const lots = rows.map((r) => known.get(r.id) ?? lotFacts(r, events.get(r.id) ?? []));
-    return facilityMonthFacts(lots, periods);
+    const inBatch = new Map(part.lots.map((l) => [l.id, l]));
+    const missing: LotRow[] = [];
+    for (const r of rows) {
+      const known = inBatch.get(r.id);
+      if (known) tally.add(known);
+      else missing.push(r);
+    }
+    for (let i = 0; i < missing.length; i += this.facilityLotsPerRead) {
+      const chunk = missing.slice(i, i + this.facilityLotsPerRead);
+      const events = groupBy(await this.repository.movements(manager, chunk), (e) => e.lotId);
+      for (const r of chunk) tally.add(lotFacts(r, events.get(r.id) ?? []));
+    }
+    return tally.facts();
   }
 }

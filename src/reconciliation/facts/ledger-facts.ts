@@ -46,18 +46,22 @@ export interface LotRow {
   createdAt: Date;
 }
 
-/** A custody event row, events of one lot up to the head read with the lot. */
-export interface EventRow {
+/** What the custody facts read of an event row (`payload`: at least the fields they read). */
+export interface MovementRow {
   lotId: string;
   seq: number;
   globalSeq: string;
-  format: number;
   type: string;
   occurredAt: Date;
   recordedAt: Date;
   actorOrganisationId: string;
-  actorMemberId: string | null;
   payload: LedgerObject;
+}
+
+/** A custody event row, events of one lot up to the head read with the lot. */
+export interface EventRow extends MovementRow {
+  format: number;
+  actorMemberId: string | null;
   prevHash: string;
   hash: string;
 }
@@ -114,7 +118,7 @@ function counterpartyOf(type: CustodyEventType, payload: LedgerObject): string |
 }
 
 /** The custody events of one lot, in seq order. */
-export function eventFacts(rows: readonly EventRow[]): CustodyEventFact[] {
+export function eventFacts(rows: readonly MovementRow[]): CustodyEventFact[] {
   const sorted = [...rows].sort((a, b) => a.seq - b.seq);
   // Index of the last event that is not a correction: a TREATED before it did not end the lot.
   let lastMeaningful = -1;
@@ -144,7 +148,7 @@ export function eventFacts(rows: readonly EventRow[]): CustodyEventFact[] {
 }
 
 /** A lot's facts, without lineage and holdingSince (set by the loader once the batch is known). */
-export function lotFacts(lot: LotRow, events: readonly EventRow[]): LotFacts {
+export function lotFacts(lot: LotRow, events: readonly MovementRow[]): LotFacts {
   return {
     id: lot.id,
     wasteCode: lot.wasteCode,
