@@ -7,8 +7,8 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 
 export const SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
-/** The worker's old-space budget in MB, as `npm run start:worker` and docker/compose.yml give it. */
-export const WORKER_HEAP_MB = 160;
+/** The old-space budget in MB of the API and the worker, as docker/compose.yml gives it (and `npm run start:worker`). */
+export const HEAP_MB = 160;
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface ProcessMemory {
@@ -135,7 +135,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Be
     child.once('exit', () => running.delete(child));
     return child;
   };
-  const api = spawnProcess('main.js', { PROCESS_ROLE: 'api' });
+  const api = spawnProcess('main.js', { PROCESS_ROLE: 'api' }, [`--max-old-space-size=${HEAP_MB}`]);
   api.stdout!.resume();
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -150,9 +150,8 @@ export async function startService(env: Record<string, string> = {}): Promise<Be
     if (Date.now() > deadline) throw new Error('API did not become ready');
     await new Promise((r) => setTimeout(r, 200));
   }
-  // With the heap budget production gives it (package.json `start:worker`, docker/compose.yml).
   const worker = spawnProcess('worker.js', { MIGRATIONS_RUN: 'false', DATABASE_AUTO_CREATE: 'false' }, [
-    `--max-old-space-size=${WORKER_HEAP_MB}`,
+    `--max-old-space-size=${HEAP_MB}`,
   ]);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('worker did not start')), 60_000);
