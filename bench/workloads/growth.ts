@@ -1,4 +1,4 @@
-import { startService, type BenchService } from '../lib/service';
+import { BULK_LOADED, startService, type BenchService } from '../lib/service';
 import { withService as on, type Workload } from '../lib/workload';
 import { appendFixture, appendOptions, measureAppends, type AppendFixture } from './appends';
 import { loadBackground } from './tamper-audit';
@@ -35,9 +35,10 @@ export const growth: Workload = {
     if (!state) {
       // Smoke (not judged): the shared service stands in for the empty one, saving a start.
       sharedService = ctx.service;
-      const emptyService = ctx.smoke ? ctx.service : await startService();
+      // Both alike: the loaded one's background lots are not swept during the measurement.
+      const emptyService = ctx.smoke ? ctx.service : await startService(BULK_LOADED);
       const emptyFx = await appendFixture(on(ctx, emptyService), lots);
-      const loadedService = await startService();
+      const loadedService = await startService(BULK_LOADED);
       const events = ctx.growthEvents ?? Math.round((ctx.smoke ? 20_000 : GROWTH_EVENTS) * ctx.scale);
       const bg = await loadBackground(on(ctx, loadedService), events);
       const loadedFx = await appendFixture(on(ctx, loadedService), lots);

@@ -8,6 +8,7 @@ import {
   type ManifestSpec,
   type Party,
 } from '../lib/bulk-manifests';
+import { cpuMeter } from '../lib/cpu';
 import type { BenchContext, Workload } from '../lib/workload';
 
 async function post(ctx: BenchContext, path: string, body: unknown) {
@@ -184,6 +185,7 @@ export const reconciliationRun: Workload = {
           await new Promise((r) => setTimeout(r, 20));
         }
       })();
+      const cpu = cpuMeter(ctx.service.pids, ctx.service.databaseUrl);
       const { id } = await post(ctx, '/v1/reconciliation/runs', {});
       let run: {
         status: string;
@@ -209,6 +211,7 @@ export const reconciliationRun: Workload = {
         if (Date.now() > deadline) throw new Error('run did not finish');
         await new Promise((r) => setTimeout(r, 100));
       }
+      const used = cpu();
       sampling = false;
       await sampleLoop;
       await sampler.end();
@@ -261,6 +264,10 @@ export const reconciliationRun: Workload = {
           plan_s: timing.plan_s,
           batch_p50_s: timing.batch_p50_s,
           slowest_batch_s: timing.slowest_batch_s,
+          // CPU seconds the run cost: the service (API + worker) and PostgreSQL, per subject.
+          cpu_service_s: used.service,
+          cpu_postgres_s: used.postgres,
+          cpu_ms_per_subject: ((used.service + used.postgres) * 1000) / run.progress.total,
         },
         baseline: { scan_manifests_lines_lots_s: scanS, read_all_lots_events_s: eventsS },
         notes:

@@ -3,7 +3,7 @@ import { copyTo } from '../../src/database/pg-copy';
 import { REGISTER_QUERIES } from '../../src/registry/registry.repository';
 import { createActor, type BenchActor } from '../lib/api';
 import { loadLedger } from '../lib/ledger-data';
-import { processMemory, startService, type BenchService } from '../lib/service';
+import { BULK_LOADED, processMemory, startService, type BenchService } from '../lib/service';
 import { withService, type BenchContext, type Workload } from '../lib/workload';
 import { backgroundSpec, connector } from './tamper-audit';
 
@@ -158,7 +158,7 @@ export const registryExport: Workload = {
     m.ratio_ndjson_to_copy >= 0.25,
   async run(shared) {
     if (!own) {
-      const service = await startService();
+      const service = await startService(BULK_LOADED);
       own = { service, fx: await load(withService(shared, service)) };
     }
     const ctx = withService(shared, own.service);

@@ -6,7 +6,7 @@ import { copyTo } from '../../src/database/pg-copy';
 import type { AuditReport } from '../../src/transparency/tamper-audit';
 import { createActor, createLots } from '../lib/api';
 import { loadLedger, type LedgerSpec } from '../lib/ledger-data';
-import { startService, type BenchService } from '../lib/service';
+import { BULK_LOADED, startService, type BenchService } from '../lib/service';
 import { withService, type BenchContext, type Workload } from '../lib/workload';
 
 interface Background {
@@ -156,7 +156,7 @@ export const tamperAudit: Workload = {
   met: (m) => m.audit_s_per_1M_events <= 30,
   async run(shared) {
     if (!own) {
-      const service = await startService();
+      const service = await startService(BULK_LOADED);
       own = { service, bg: { events: 0, loadMs: 0 } };
       own.bg = await loadBackground(
         withService(shared, service),

@@ -7,6 +7,12 @@ import { WorkerService } from './worker.service';
 
 const BATCH = 1000;
 /**
+ * Rounds run side by side while a backlog lasts (one claims in PostgreSQL while another adds to
+ * Redis; SKIP LOCKED keeps their rows apart). Idle, one round polls.
+ */
+const LANES = 3;
+
+/**
  * The jobs for claimed rows: rows of a MERGEABLE job dispatched for the first time are merged, up
  * to MERGE_MAX_ROWS per job (their ids listed in the job's data); every other row is its own job,
  * id `outbox-<id>` (a redispatched row goes alone: it may be the survivor of a lost merged job).
@@ -43,7 +49,7 @@ export const MAX_DISPATCHES = 10;
 
 /**
  * Moves outbox rows to BullMQ in bulk. Polls every OUTBOX_POLL_MS, and at once again while
- * batches come back full. Survives PostgreSQL and Redis restarts: a failed round is retried
+ * batches come back full, then with up to LANES rounds in flight. Survives PostgreSQL and Redis restarts: a failed round is retried
  * on the next tick, and rows claimed but not delivered are released.
  */
 @Injectable()
@@ -51,6 +57,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger(OutboxRelayService.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** Extra rounds draining a backlog beside the polling one. */
+  private readonly lanes = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -150,12 +158,29 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     } catch (error) {
       this.logger.warn(`outbox relay: ${(error as Error).message}`);
     }
+    if (moved === BATCH) this.widen();
     this.schedule(moved === BATCH ? 0 : this.config.OUTBOX_POLL_MS);
+  }
+
+  /** A full round means a backlog: add a lane (up to LANES in all) that runs rounds until one comes back short. */
+  private widen(): void {
+    if (this.stopped || this.lanes.size >= LANES - 1) return;
+    const lane = (async () => {
+      for (;;) {
+        if (this.stopped) return;
+        const moved = await this.relayOnce().catch((error: Error) => {
+          this.logger.warn(`outbox relay: ${error.message}`);
+          return 0;
+        });
+        if (moved < BATCH) return;
+      }
+    })().finally(() => this.lanes.delete(lane));
+    this.lanes.add(lane);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    await Promise.all([this.running, ...this.lanes]);
   }
 }

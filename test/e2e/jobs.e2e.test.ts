@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { QueueName } from '../../src/queue/job-contracts';
 import { JobQueue } from '../../src/queue/job-queue';
 import { OutboxRelayService } from '../../src/queue/outbox-relay.service';
 import { mergedJobId, outboxJobId, OutboxRepository } from '../../src/queue/outbox.repository';
@@ -133,5 +135,51 @@ describe('redispatch of merged jobs', () => {
       after.rows.map((r: { job_id: string }) => r.job_id),
       [merged],
     );
+  });
+});
+
+describe('outbox relay under a backlog', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp(); // no worker: the relay below is the only one, jobs stay waiting
+  });
+  after(() => t.close());
+
+  it('rounds side by side dispatch every row of a backlog once, each into its own job', async () => {
+    const n = 4_500;
+    await t.db.query(
+      `INSERT INTO outbox_messages (job_name, payload)
+       SELECT 'maintenance.purge-expired', '{"idempotencyRetentionHours":24,"outboxRetentionHours":24}'::jsonb
+         FROM generate_series(1, $1::int)`,
+      [n],
+    );
+    const relay = new OutboxRelayService(
+      t.config,
+      t.app.get(OutboxRepository),
+      t.app.get(JobQueue),
+      {} as WorkerService,
+    );
+    relay.onApplicationBootstrap();
+    try {
+      await waitFor(async () => {
+        const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE dispatched_at IS NULL`);
+        return rows[0].n === 0;
+      }, 20_000);
+    } finally {
+      await relay.onApplicationShutdown();
+    }
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n, max(dispatch_count) AS most, min(dispatch_count) AS least FROM outbox_messages`,
+    );
+    assert.deepEqual(rows[0], { n, most: 1, least: 1 }, 'each row claimed once');
+    const queue = new Queue(QueueName.MAINTENANCE, {
+      connection: { url: t.config.REDIS_URL },
+      prefix: t.config.QUEUE_PREFIX,
+    });
+    try {
+      assert.equal(await queue.getWaitingCount(), n, 'one job per row');
+    } finally {
+      await queue.close();
+    }
   });
 });
