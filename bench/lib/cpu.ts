@@ -66,10 +66,18 @@ export function cpuMeter(servicePids: readonly number[], databaseUrl: string): (
   return () => {
     const after = snapshot(servicePids, database);
     const split: CpuSplit = { service: 0, postgres: 0, redis: 0, loadgen: 0, other: 0 };
+    const others: Array<[string, number]> = [];
     for (const [pid, a] of after) {
       const b = before.get(pid)?.ticks ?? 0;
       // Backends end and their pids are reused: count only growth.
       split[a.group] += Math.max(0, a.ticks - b) / TICK;
+      if (a.group === 'other' && a.ticks > b) others.push([pid, (a.ticks - b) / TICK]);
+    }
+    // BENCH_CPU_OTHER=1: name the processes behind `other` (the noise), the busiest first.
+    if (process.env.BENCH_CPU_OTHER) {
+      for (const [pid, seconds] of others.sort((x, y) => y[1] - x[1]).slice(0, 5)) {
+        process.stderr.write(`  other CPU ${seconds.toFixed(2)} s: ${pid} ${cmdline(pid).slice(0, 120)}\n`);
+      }
     }
     return split;
   };

@@ -49,8 +49,9 @@ export const MAX_DISPATCHES = 10;
 
 /**
  * Moves outbox rows to BullMQ in bulk. Polls every OUTBOX_POLL_MS, and at once again while
- * batches come back full, then with up to LANES rounds in flight. Survives PostgreSQL and Redis restarts: a failed round is retried
- * on the next tick, and rows claimed but not delivered are released.
+ * batches come back full, then with up to LANES rounds in flight. Survives PostgreSQL and Redis
+ * restarts: a failed round is retried on the next tick, and rows claimed but not delivered are
+ * released.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -162,7 +163,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.schedule(moved === BATCH ? 0 : this.config.OUTBOX_POLL_MS);
   }
 
-  /** A full round means a backlog: add a lane (up to LANES in all) that runs rounds until one comes back short. */
+  /**
+   * A full round means a backlog: add a lane (up to LANES rounds in all) that runs rounds until one
+   * comes back short.
+   */
   private widen(): void {
     if (this.stopped || this.lanes.size >= LANES - 1) return;
     const lane = (async () => {
