@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { BULK_LOADED, startService, type BenchService } from '../lib/service';
+import { until } from '../lib/wait';
 import { withService as on, type Workload } from '../lib/workload';
 import { appendFixture, appendOptions, measureAppends, type AppendFixture } from './appends';
 import { loadBackground } from './tamper-audit';
@@ -22,20 +23,17 @@ export const GROWTH_EVENTS = 10_000_000;
  * services are started by this workload (the shared one has other workloads' data) and kept
  * for all runs; the load happens once.
  */
-/** Waits (up to 10 min) until every outbox row of the service is processed: its jobs are done. */
+/** Waits (up to 10 min, then goes on) until every outbox row of the service is processed: its jobs are done. */
 async function settled(service: BenchService): Promise<void> {
   const pool = new Pool({ connectionString: service.databaseUrl, max: 1 });
-  try {
-    const deadline = Date.now() + 10 * 60_000;
-    for (;;) {
-      const {
-        rows: [{ n }],
-      } = await pool.query<{ n: number }>(
+  const pending = async () =>
+    (
+      await pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM outbox_messages WHERE processed_at IS NULL AND failed_at IS NULL`,
-      );
-      if (n === 0 || Date.now() > deadline) return;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+      )
+    ).rows[0].n;
+  try {
+    await until(async () => (await pending()) === 0, 10 * 60_000, 500).catch(() => undefined);
   } finally {
     await pool.end();
   }

@@ -3,17 +3,10 @@ import { Pool } from 'pg';
 import { creditCodeCheckCharacter } from '../../src/organisations/domain/credit-code';
 import { openLoop } from '../lib/load';
 import { latencySummary } from '../lib/stats';
+import { until } from '../lib/wait';
 import type { Workload } from '../lib/workload';
 
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function api(base: string, path: string, auth: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${base}${path}`, {

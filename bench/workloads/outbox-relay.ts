@@ -3,15 +3,8 @@ import { QueueName } from '../../src/queue/job-contracts';
 import { Pool } from 'pg';
 import { REDIS_URL } from '../lib/service';
 import { latencySummary } from '../lib/stats';
+import { until } from '../lib/wait';
 import type { Workload } from '../lib/workload';
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Workload 6: outbox → BullMQ relay throughput and commit-to-dispatch lag. */
 export const outboxRelay: Workload = {
@@ -53,7 +46,7 @@ export const outboxRelay: Workload = {
             [marker ?? null],
           )
         ).rows[0].n;
-      await until(async () => (await undispatched()) === 0, 60_000).catch(() => undefined);
+      await until(async () => (await undispatched()) === 0, 60_000, 5).catch(() => undefined);
       const backlog = await undispatched();
 
       // Throughput: n rows committed at once, time until every one of them is dispatched.
@@ -63,7 +56,7 @@ export const outboxRelay: Workload = {
         `INSERT INTO outbox_messages (job_name, payload) SELECT 'maintenance.purge-expired', $1::jsonb FROM generate_series(1, $2)`,
         [JSON.stringify({ ...JSON.parse(payload), marker: bulkMarker }), n],
       );
-      await until(async () => (await undispatched(bulkMarker)) === 0, 120_000);
+      await until(async () => (await undispatched(bulkMarker)) === 0, 120_000, 5);
       const relayRate = n / ((performance.now() - t1) / 1000);
 
       // Lag: single-row commits at a steady 1,000/s; lag = dispatched_at − created_at.
@@ -84,7 +77,7 @@ export const outboxRelay: Workload = {
         );
       }
       await Promise.all(inserts);
-      await until(async () => (await undispatched(marker)) === 0, 60_000);
+      await until(async () => (await undispatched(marker)) === 0, 60_000, 5);
       const { rows } = await pool.query(
         `SELECT EXTRACT(EPOCH FROM (dispatched_at - created_at)) * 1000 AS ms FROM outbox_messages WHERE payload->>'marker' = $1`,
         [marker],
