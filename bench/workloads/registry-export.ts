@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { copyTo } from '../../src/database/pg-copy';
-import { REGISTER_QUERIES } from '../../src/registry/registry.repository';
+import { registerQuery } from '../../src/registry/registry.repository';
 import { createActor, type BenchActor } from '../lib/api';
 import { loadLedger } from '../lib/ledger-data';
 import { BULK_LOADED, processMemory, startService, type BenchService } from '../lib/service';
@@ -113,20 +113,13 @@ async function exportOnce(ctx: BenchContext, fx: Fixture, format: 'csv' | 'ndjso
   return { ms, rows, bytes, growthMb: peak - before };
 }
 
-/** SQL literal of each bind parameter of the register query (COPY takes no parameters). */
-function inlined(sql: string, params: string[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => params[Number(n) - 1]);
-}
-
-/** Baseline: the repository's own `incoming` query, as `COPY (…) TO STDOUT`, rows counted. */
+/** Baseline: the repository's own `incoming` query, unformatted, as `COPY (…) TO STDOUT`, rows counted. */
 async function copyBaseline(ctx: BenchContext, fx: Fixture): Promise<{ ms: number; rows: number }> {
-  const sql = inlined(REGISTER_QUERIES.incoming, [
-    `'${fx.from}'::timestamptz`,
-    `'${fx.to}'::timestamptz`,
-    'NULL',
-    'NULL',
-    `'${fx.treater.organisationId}'::uuid`,
-  ]);
+  const sql = registerQuery('incoming', {
+    scope: { kind: 'organisation', organisationId: fx.treater.organisationId, regionCode: '370102' },
+    from: new Date(fx.from),
+    to: new Date(fx.to),
+  });
   const db = await connector(ctx.service.databaseUrl)();
   try {
     let rows = 0;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { ClientBase } from 'pg';
+import { DatabaseError, type ClientBase } from 'pg';
 
 /**
  * COPY through a `pg` client without another dependency: a "submittable" (the interface
@@ -13,13 +13,14 @@ interface PgConnection {
   sendCopyFromChunk(chunk: Buffer): void;
   endCopyFrom(): void;
   sendCopyFail(message: string): void;
-  stream: NodeJS.WritableStream & { writableNeedDrain?: boolean };
+  stream: NodeJS.ReadWriteStream & { writableNeedDrain?: boolean; destroy(): void };
 }
 
 abstract class CopySubmittable {
   callback?: (error: Error | null, rowCount?: number) => void;
   protected error: Error | null = null;
   private rowCount = 0;
+  private settled = false;
   readonly done: Promise<number>;
   private settle!: { resolve: (n: number) => void; reject: (e: Error) => void };
 
@@ -46,9 +47,13 @@ abstract class CopySubmittable {
 
   handleError(error: Error): void {
     this.error ??= error;
+    // An error the server sent is followed by ReadyForQuery; a dead connection sends nothing more.
+    if (!(error instanceof DatabaseError)) this.handleReadyForQuery();
   }
 
   handleReadyForQuery(): void {
+    if (this.settled) return;
+    this.settled = true;
     this.callback?.(this.error, this.rowCount);
     if (this.error) this.settle.reject(this.error);
     else this.settle.resolve(this.rowCount);
@@ -126,6 +131,126 @@ export async function copyTo(client: ClientBase, sql: string, onRow: (line: Buff
   const copy = new CopyTo(sql, onRow);
   void client.query(copy as never);
   return copy.done;
+}
+
+/** Output chunks of a streamed COPY are about this size; the socket pauses beyond `HIGH_WATER` queued. */
+const CHUNK_BYTES = 64 * 1024;
+const HIGH_WATER = 8 * CHUNK_BYTES;
+
+/**
+ * COPY TO STDOUT read as a stream of chunks for a consumer that writes somewhere slower than
+ * the server sends (an HTTP response). The server sends one row per CopyData message; rows are
+ * copied at once into chunks of about 64 KiB (`pg` reuses its read buffer, so a row cannot be
+ * kept as it arrives), each row's final LF optionally written as CRLF. While more than
+ * `HIGH_WATER` bytes wait for the consumer, the connection's socket is paused, so the server
+ * blocks in its write and memory stays bounded. A consumer that stops early destroys the
+ * connection (the server abandons the statement when its write fails); the caller must then
+ * release the connection as broken.
+ */
+class CopyOut extends CopySubmittable {
+  private connection?: PgConnection;
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  private ready: Buffer[] = [];
+  private readyBytes = 0;
+  private paused = false;
+  private finished = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    text: string,
+    private readonly crlf: boolean,
+  ) {
+    super(text);
+    const finish = () => {
+      this.finished = true;
+      this.notify();
+    };
+    this.done.then(finish, finish);
+  }
+
+  override submit(connection: PgConnection): void {
+    this.connection = connection;
+    super.submit(connection);
+  }
+
+  override handleCopyData(message: { chunk: Buffer }): void {
+    const row = message.chunk;
+    const size = this.crlf ? row.length + 1 : row.length;
+    if (this.used + size > this.chunk.length) {
+      this.flush();
+      if (size > this.chunk.length) this.chunk = Buffer.allocUnsafe(size);
+    }
+    if (this.crlf && row[row.length - 1] === 0x0a) {
+      row.copy(this.chunk, this.used, 0, row.length - 1);
+      this.chunk[this.used + row.length - 1] = 0x0d;
+      this.chunk[this.used + row.length] = 0x0a;
+      this.used += row.length + 1;
+    } else {
+      row.copy(this.chunk, this.used);
+      this.used += row.length;
+    }
+  }
+
+  /** Moves the chunk being filled to the consumer's queue; pauses the socket when the queue is long. */
+  private flush(): void {
+    if (this.used === 0) return;
+    this.ready.push(this.chunk.subarray(0, this.used));
+    this.readyBytes += this.used;
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    if (this.readyBytes >= HIGH_WATER && !this.paused) {
+      this.paused = true;
+      this.connection?.stream.pause();
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  async *chunks(): AsyncGenerator<Buffer, void, undefined> {
+    try {
+      for (;;) {
+        if (this.ready.length > 0) {
+          const next = this.ready.shift()!;
+          this.readyBytes -= next.length;
+          if (this.paused && this.readyBytes < HIGH_WATER / 2) {
+            this.paused = false;
+            this.connection?.stream.resume();
+          }
+          yield next;
+        } else if (this.finished) {
+          await this.done;
+          this.flush();
+          if (this.ready.length === 0) return;
+        } else {
+          await new Promise<void>((resolve) => (this.wake = resolve));
+        }
+      }
+    } finally {
+      if (!this.finished) this.connection?.stream.destroy();
+    }
+  }
+}
+
+/**
+ * `COPY … TO STDOUT` as chunks of about 64 KiB, pulled by the consumer (see `CopyOut`). With
+ * `crlf`, each row ends in CRLF instead of LF (COPY's CSV writes LF; RFC 4180 wants CRLF; a line
+ * break inside a quoted field is data and stays as it is). If the consumer stops before the
+ * end, the connection is destroyed: release it to its pool as broken.
+ */
+export function copyOut(
+  client: ClientBase,
+  sql: string,
+  options: { crlf?: boolean } = {},
+): AsyncGenerator<Buffer, void, undefined> {
+  const copy = new CopyOut(sql, options.crlf ?? false);
+  void client.query(copy as never);
+  return copy.chunks();
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

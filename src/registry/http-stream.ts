@@ -8,7 +8,7 @@ import type { Response } from 'express';
  * with a problem document), otherwise destroys the response so the client sees it truncated.
  */
 export async function streamToResponse(
-  chunks: AsyncGenerator<string, void, undefined>,
+  chunks: AsyncGenerator<string | Buffer, void, undefined>,
   res: Response,
 ): Promise<{ completed: boolean; bytes: number }> {
   let bytes = 0;

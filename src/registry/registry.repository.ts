@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { escapeLiteral, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { regionBounds, type ReadScope } from '../common/auth/read-scope';
-import type { RawRow, RegisterKind } from './domain/register-columns';
+import { copyOut } from '../database/pg-copy';
+import { registerCopySql, type RegisterFormat, type RegisterKind } from './domain/register-columns';
 
 const CARRIERS = `(SELECT string_agg(co.name, ' → ' ORDER BY c.position)
                      FROM manifest_carriers c JOIN organisations co ON co.id = c.organisation_id
@@ -16,8 +18,8 @@ const LINE_JOINS = `JOIN manifest_lines ml ON ml.manifest_id = m.id
 
 /**
  * The query of each register. Parameters: $1 from, $2 to (half-open), $3/$4 region bounds (or
- * null), $5 organisation (or null). Rows come in a stable order (time, then identifiers).
- * Exported for the benchmark's baseline (the same SQL as `COPY … TO STDOUT`).
+ * null), $5 organisation (or null), written in by `registerQuery`. Rows come in a stable order
+ * (time, then identifiers). The benchmark's baseline copies the same query unformatted.
  */
 export const REGISTER_QUERIES: Record<RegisterKind, string> = {
   // Received by the organisation as consignee: manifest lines delivered to it in the period.
@@ -119,45 +121,46 @@ export const REGISTER_QUERIES: Record<RegisterKind, string> = {
      ORDER BY e.occurred_at, e.lot_id, e.seq`,
 };
 
+/** The register query with its parameters written in as SQL literals (COPY takes no parameters). */
+export function registerQuery(kind: RegisterKind, q: { scope: ReadScope; from: Date; to: Date }): string {
+  const [lo, hi] = q.scope.kind === 'region' ? regionBounds(q.scope.prefix) : [null, null];
+  const organisationId = q.scope.kind === 'organisation' ? q.scope.organisationId : null;
+  const literal = (v: string | null, type: string) => (v === null ? `NULL::${type}` : `${escapeLiteral(v)}::${type}`);
+  const params = [
+    literal(q.from.toISOString(), 'timestamptz'),
+    literal(q.to.toISOString(), 'timestamptz'),
+    literal(lo, 'varchar'),
+    literal(hi, 'varchar'),
+    literal(organisationId, 'uuid'),
+  ];
+  return REGISTER_QUERIES[kind].replace(/\$(\d)\b/g, (_, n: string) => params[Number(n) - 1]);
+}
+
 /**
- * Registers streamed from a server-side cursor: one read-only REPEATABLE READ transaction (every
- * batch sees the same snapshot), `DECLARE … NO SCROLL CURSOR`, then `FETCH n` until done. Node
- * holds one batch at a time, so memory stays constant whatever the number of rows; the caller
- * pulls the next batch only when it has written the previous one.
+ * Registers streamed by `COPY … TO STDOUT` (one statement, so one snapshot), formatted by
+ * PostgreSQL (`registerCopySql`) and passed to the caller in chunks of about 64 KiB without being
+ * parsed: Node holds a few chunks at a time whatever the number of rows, and the connection's
+ * socket is paused while the caller has not written them (the server then waits in its write).
+ * A caller that stops early (client gone) ends the statement by dropping the connection.
  */
 @Injectable()
 export class RegistryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async *rows(
+  async *chunks(
     kind: RegisterKind,
+    format: RegisterFormat,
     q: { scope: ReadScope; from: Date; to: Date },
-    batchSize: number,
-  ): AsyncGenerator<RawRow[], void, undefined> {
-    const [lo, hi] = q.scope.kind === 'region' ? regionBounds(q.scope.prefix) : [null, null];
-    const organisationId = q.scope.kind === 'organisation' ? q.scope.organisationId : null;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+  ): AsyncGenerator<Buffer, void, undefined> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    let completed = false;
     try {
-      await runner.startTransaction('REPEATABLE READ');
-      await runner.query('SET TRANSACTION READ ONLY');
-      await runner.query(`DECLARE register_export NO SCROLL CURSOR FOR ${REGISTER_QUERIES[kind]}`, [
-        q.from,
-        q.to,
-        lo,
-        hi,
-        organisationId,
-      ]);
-      for (;;) {
-        const batch: RawRow[] = await runner.query(`FETCH FORWARD ${Number(batchSize)} FROM register_export`);
-        if (batch.length > 0) yield batch;
-        if (batch.length < batchSize) break;
-      }
-      await runner.commitTransaction();
+      yield* copyOut(client, registerCopySql(kind, format, registerQuery(kind, q)), { crlf: format === 'csv' });
+      completed = true;
     } finally {
-      // Also reached when the consumer stops early (client gone): the cursor dies with the transaction.
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
+      // A COPY left unread cannot be resumed: the connection is closed, not reused.
+      client.release(completed ? undefined : new Error('register export ended before its last row'));
     }
   }
 }

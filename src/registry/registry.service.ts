@@ -6,20 +6,15 @@ import { NotFoundError, ValidationFailedError } from '../common/problem/domain-e
 import { chinaDate } from '../common/time/china-date';
 import { reportPeriod } from '../common/time/report-period';
 import { OrganisationsRepository } from '../organisations/organisations.repository';
-import { csvHeader, csvRow, ndjsonRow } from './domain/register-columns';
+import { csvHeader } from './domain/register-columns';
 import type { RegisterExportQueryDto } from './dto/register-export.dto';
 import { RegistryRepository } from './registry.repository';
-
-/** Rows fetched per round trip from the server-side cursor. */
-export const EXPORT_BATCH_ROWS = 5_000;
-/** Rows are written to the response in chunks of about this many characters. */
-const CHUNK_CHARS = 64 * 1024;
 
 export interface RegisterExport {
   contentType: string;
   filename: string;
-  /** The body, chunk by chunk; pulling the next chunk fetches more rows only when needed. */
-  chunks: AsyncGenerator<string, void, undefined>;
+  /** The body, chunk by chunk; the database sends more rows only as chunks are pulled. */
+  chunks: AsyncGenerator<string | Buffer, void, undefined>;
 }
 
 @Injectable()
@@ -42,26 +37,12 @@ export class RegistryService {
     }
     const format = query.format ?? 'csv';
     const kind = query.kind;
-    const rows = this.registry.rows(kind, { scope: decision.scope, ...period }, EXPORT_BATCH_ROWS);
+    const body = this.registry.chunks(kind, format, { scope: decision.scope, ...period });
     const lastDay = chinaDate(new Date(period.to.getTime() - 1));
-    const filename = `register-${kind}-${chinaDate(period.from)}-${lastDay}.${format === 'csv' ? 'csv' : 'ndjson'}`;
-    async function* chunks(): AsyncGenerator<string, void, undefined> {
+    const filename = `register-${kind}-${chinaDate(period.from)}-${lastDay}.${format}`;
+    async function* chunks(): AsyncGenerator<string | Buffer, void, undefined> {
       if (format === 'csv') yield (query.bom ? UTF8_BOM : '') + csvHeader(kind);
-      let buffer: string[] = [];
-      let size = 0;
-      for await (const batch of rows) {
-        for (const row of batch) {
-          const line = format === 'csv' ? csvRow(kind, row) : ndjsonRow(kind, row);
-          buffer.push(line);
-          size += line.length;
-          if (size >= CHUNK_CHARS) {
-            yield buffer.join('');
-            buffer = [];
-            size = 0;
-          }
-        }
-      }
-      if (buffer.length) yield buffer.join('');
+      yield* body;
     }
     return {
       contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',

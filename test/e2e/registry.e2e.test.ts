@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { chinaDate } from '../../src/common/time/china-date';
+import { copyOut } from '../../src/database/pg-copy';
+import { csvHeader, REGISTER_COLUMNS, registerCopySql } from '../../src/registry/domain/register-columns';
 import { draftFor, runLifecycle } from '../support/audit';
 import { createLot } from '../support/lots';
 import { district, draftBody, type District } from '../support/manifests';
@@ -140,6 +142,77 @@ describe('registers: GET /v1/registry/export', () => {
     assert.equal(lines[0].declared_quantity, '12.345');
     assert.equal(lines[0].rejection_reason, null);
     assert.equal(lines[0].line_no, 1);
+  });
+
+  it('PostgreSQL formats the values: exact kg, ISO instants, China dates, the formula guard, CRLF records', async () => {
+    // Rows shaped as the treated register's query returns them, formatted by the export's own SQL.
+    const rows: Array<Record<string, string>> = [
+      {
+        occurred_at: `'2024-06-30T17:30:00.1239Z'`,
+        unit: `'g'`,
+        quantity: `'12345'`,
+        result: `E'=1+1, "焚烧"\\n完成'`,
+      },
+      { occurred_at: `'2024-06-30T15:59:59.999Z'`, unit: `'g'`, quantity: `'1000'`, result: `'-5 ℃'` },
+      { occurred_at: `'2024-01-01T00:00:00Z'`, unit: `'g'`, quantity: `'0'`, result: `''` },
+      { occurred_at: `'2024-01-01T00:00:00Z'`, unit: `'pcs'`, quantity: `'3'`, result: `'@home'` },
+    ];
+    const keys = REGISTER_COLUMNS.treated.filter((c) => c.type !== 'china-date');
+    const query = rows
+      .map((row, i) => {
+        const cols = keys.map((c) => {
+          if (c.key === 'occurred_at') return `${row.occurred_at}::timestamptz AS occurred_at`;
+          if (c.key === 'event_seq') return `${i + 1} AS event_seq`;
+          if (c.key === 'organisation_name') return `'济南处置中心' AS organisation_name`;
+          if (c.key === 'manifest_number') return `'' AS manifest_number`;
+          return `${row[c.key] ?? 'NULL'}::text AS ${c.key}`;
+        });
+        return `SELECT ${cols.join(', ')}`;
+      })
+      .join(' UNION ALL ');
+    const copy = async (format: 'csv' | 'ndjson') => {
+      const client = await t.db.connect();
+      try {
+        const chunks: Buffer[] = [];
+        const sql = registerCopySql('treated', format, `${query} ORDER BY event_seq`);
+        for await (const chunk of copyOut(client, sql, { crlf: format === 'csv' })) chunks.push(chunk);
+        return Buffer.concat(chunks).toString('utf8');
+      } finally {
+        client.release();
+      }
+    };
+    const csv = await copy('csv');
+    assert.equal(csv.split('\r\n').length, 5, 'four records, each ended by CRLF');
+    assert.ok(csv.includes('"\'=1+1, ""焚烧""\n完成"'), 'the line break inside a quoted field stays LF');
+    const parsed = parse(csvHeader('treated') + csv, { columns: true }) as Array<Record<string, string>>;
+    assert.deepEqual(
+      parsed.map((r) => [r.occurred_at, r.occurred_date, r.unit, r.quantity, r.result, r.manifest_number, r.event_seq]),
+      [
+        ['2024-06-30T17:30:00.123Z', '2024-07-01', 'kg', '12.345', `'=1+1, "焚烧"\n完成`, '', '1'],
+        ['2024-06-30T15:59:59.999Z', '2024-06-30', 'kg', '1', "'-5 ℃", '', '2'],
+        ['2024-01-01T00:00:00.000Z', '2024-01-01', 'kg', '0', '', '', '3'],
+        ['2024-01-01T00:00:00.000Z', '2024-01-01', 'pcs', '3', "'@home", '', '4'],
+      ],
+    );
+    assert.equal(parsed[0].organisation_name, '济南处置中心');
+    assert.equal(parsed[0].lot_id, '');
+    const ndjson = (await copy('ndjson'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      Object.keys(ndjson[0]),
+      REGISTER_COLUMNS.treated.map((c) => c.key),
+    );
+    assert.deepEqual(
+      ndjson.map((r) => [r.quantity, r.unit, r.result, r.manifest_number, r.lot_id, r.event_seq, r.occurred_date]),
+      [
+        ['12.345', 'kg', '=1+1, "焚烧"\n完成', '', null, 1, '2024-07-01'],
+        ['1', 'kg', '-5 ℃', '', null, 2, '2024-06-30'],
+        ['0', 'kg', '', '', null, 3, '2024-01-01'],
+        ['3', 'pcs', '@home', '', null, 4, '2024-01-01'],
+      ],
+    );
   });
 
   it('outgoing, transported (each leg) and treated registers', async () => {

@@ -1,11 +1,10 @@
-import { csvRecord, type CsvValue } from '../../common/csv/csv';
-import { formatMass } from '../../common/quantity/decimal-quantity';
-import { chinaDate } from '../../common/time/china-date';
+import { csvRecord } from '../../common/csv/csv';
 
 /**
  * The columns of each register (HJ 1259-2022 §6.3 ledger contents, 危险废物转移管理办法 Art 10–12
  * manifest contents), as data: the SQL selects a column of each key (quantities as integer base
- * units with their `unit`), and the same list renders CSV and NDJSON. Pure.
+ * units with their `unit`), and the same list is formatted as CSV and NDJSON (`registerCopySql`).
+ * Pure.
  */
 export const REGISTER_KINDS = ['incoming', 'outgoing', 'transported', 'treated'] as const;
 export type RegisterKind = (typeof REGISTER_KINDS)[number];
@@ -143,52 +142,60 @@ export const REGISTER_COLUMNS: Record<RegisterKind, readonly Column[]> = {
   ],
 };
 
-/** A row as the SQL returns it: `unit` is the base unit ('g' or 'pcs'), quantities integer strings. */
-export type RawRow = Record<string, unknown>;
+/** The output of an export: CSV (RFC 4180) or NDJSON. */
+export type RegisterFormat = 'csv' | 'ndjson';
 
-function value(row: RawRow, col: Column): CsvValue {
-  const v = row[col.key];
+/** The characters that start a spreadsheet formula (as in `csvField`'s guard), as SQL literals. */
+const FORMULA_STARTS = `'=', '+', '-', '@', E'\\t', E'\\r'`;
+
+/**
+ * The SQL expression of one column over the register query's row `q` (whose `unit` is the base
+ * unit, 'g' or 'pcs', and whose quantities are integer texts). PostgreSQL formats each value as
+ * the service documents it, so rows go from `COPY` to the client without being parsed:
+ * instants as ISO 8601 UTC with milliseconds, China dates, grams as exact kg without trailing
+ * zeros (as `formatMass`), integers as numbers (NDJSON numbers). In CSV, free text that would
+ * start a spreadsheet formula gets a leading apostrophe (as `csvField` does), and an empty text
+ * is an empty field, like a missing one.
+ */
+function columnSql(col: Column, format: RegisterFormat): string {
+  const v = `q.${col.key}`;
   switch (col.type) {
     case 'time':
-      return v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
-    case 'china-date': {
-      const at = row[col.from!];
-      return at instanceof Date ? chinaDate(at) : null;
-    }
+      return `to_char(${v} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    case 'china-date':
+      return `to_char(q.${col.from!} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
     case 'quantity':
-      if (v === null || v === undefined) return null;
-      return row.unit === 'g' ? formatMass(BigInt(v as string), 'kg') : String(v);
-    case 'code':
-      if (col.key === 'unit') return v === 'g' ? 'kg' : (v as string | null);
-      return v === null || v === undefined ? null : String(v);
+      return `CASE WHEN q.unit = 'g' THEN trim_scale(${v}::numeric * 0.001)::text ELSE ${v}::text END`;
     case 'integer':
-      return v === null || v === undefined ? null : Number(v);
+      return v;
+    case 'code': {
+      const code = col.key === 'unit' ? `CASE WHEN ${v} = 'g' THEN 'kg' ELSE ${v}::text END` : `${v}::text`;
+      return format === 'csv' ? `NULLIF(${code}, '')` : code;
+    }
     case 'text':
-      return v === null || v === undefined ? null : String(v);
+      return format === 'csv'
+        ? `NULLIF(CASE WHEN left(${v}, 1) IN (${FORMULA_STARTS}) THEN '''' || ${v} ELSE ${v}::text END, '')`
+        : `${v}::text`;
   }
+}
+
+/**
+ * The `COPY` of a register: `query` (the register's rows, in order) under a select of its
+ * columns, formatted. CSV is COPY's CSV (quoted only where RFC 4180 requires; rows end in LF,
+ * which the reader turns into CRLF). NDJSON is one `row_to_json` object per row (keys in column
+ * order), written through COPY's CSV with a delimiter and quote that JSON text never holds raw
+ * (it escapes every control character), so each line is the JSON text as it is, without the
+ * backslash escapes of COPY's text format. A plain projection over a sorted subquery keeps its
+ * order.
+ */
+export function registerCopySql(kind: RegisterKind, format: RegisterFormat, query: string): string {
+  const select = REGISTER_COLUMNS[kind].map((col) => `${columnSql(col, format)} AS ${col.key}`).join(', ');
+  const rows = `SELECT ${select} FROM (${query}) q`;
+  return format === 'csv'
+    ? `COPY (${rows}) TO STDOUT WITH (FORMAT csv)`
+    : `COPY (SELECT row_to_json(r)::text FROM (${rows}) r) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')`;
 }
 
 export function csvHeader(kind: RegisterKind): string {
   return csvRecord(REGISTER_COLUMNS[kind].map((col) => col.key));
-}
-
-const TEXT_FLAGS: Record<RegisterKind, boolean[]> = Object.fromEntries(
-  REGISTER_KINDS.map((k) => [k, REGISTER_COLUMNS[k].map((col) => col.type === 'text')]),
-) as Record<RegisterKind, boolean[]>;
-
-export function csvRow(kind: RegisterKind, row: RawRow): string {
-  return csvRecord(
-    REGISTER_COLUMNS[kind].map((col) => value(row, col)),
-    TEXT_FLAGS[kind],
-  );
-}
-
-/** One NDJSON line: the same keys and values as the CSV (no formula guard: JSON is data, not a sheet). */
-export function ndjsonRow(kind: RegisterKind, row: RawRow): string {
-  const out: Record<string, CsvValue> = {};
-  for (const col of REGISTER_COLUMNS[kind]) {
-    const v = value(row, col);
-    out[col.key] = v === undefined ? null : v;
-  }
-  return `${JSON.stringify(out)}\n`;
 }
