@@ -138,14 +138,19 @@ const CHUNK_BYTES = 64 * 1024;
 const HIGH_WATER = 8 * CHUNK_BYTES;
 
 /**
+ * How a streamed COPY writes each row: as the server sent it, with its final LF as CRLF, or as a
+ * JSON line (`json`, for rows in COPY's text format).
+ */
+export type CopyOutRows = { crlf?: boolean; json?: CopyTextJsonLines };
+
+/**
  * COPY TO STDOUT read as a stream of chunks for a consumer that writes somewhere slower than
  * the server sends (an HTTP response). The server sends one row per CopyData message; rows are
  * copied at once into chunks of about 64 KiB (`pg` reuses its read buffer, so a row cannot be
- * kept as it arrives), each row's final LF optionally written as CRLF. While more than
- * `HIGH_WATER` bytes wait for the consumer, the connection's socket is paused, so the server
- * blocks in its write and memory stays bounded. A consumer that stops early destroys the
- * connection (the server abandons the statement when its write fails); the caller must then
- * release the connection as broken.
+ * kept as it arrives), as `CopyOutRows` says. While more than `HIGH_WATER` bytes wait for the
+ * consumer, the connection's socket is paused, so the server blocks in its write and memory
+ * stays bounded. A consumer that stops early destroys the connection (the server abandons the
+ * statement when its write fails); the caller must then release the connection as broken.
  */
 class CopyOut extends CopySubmittable {
   private connection?: PgConnection;
@@ -159,7 +164,7 @@ class CopyOut extends CopySubmittable {
 
   constructor(
     text: string,
-    private readonly crlf: boolean,
+    private readonly rows: CopyOutRows,
   ) {
     super(text);
     const finish = () => {
@@ -175,21 +180,35 @@ class CopyOut extends CopySubmittable {
   }
 
   override handleCopyData(message: { chunk: Buffer }): void {
+    if (this.error) return;
     const row = message.chunk;
-    const size = this.crlf ? row.length + 1 : row.length;
-    if (this.used + size > this.chunk.length) {
-      this.flush();
-      if (size > this.chunk.length) this.chunk = Buffer.allocUnsafe(size);
+    const ends = row[row.length - 1] === 0x0a;
+    try {
+      if (this.rows.json) {
+        this.reserve(this.rows.json.maxBytes(row.length));
+        this.used = this.rows.json.write(row, ends ? row.length - 1 : row.length, this.chunk, this.used);
+      } else if (this.rows.crlf && ends) {
+        this.reserve(row.length + 1);
+        row.copy(this.chunk, this.used, 0, row.length - 1);
+        this.chunk[this.used + row.length - 1] = 0x0d;
+        this.chunk[this.used + row.length] = 0x0a;
+        this.used += row.length + 1;
+      } else {
+        this.reserve(row.length);
+        row.copy(this.chunk, this.used);
+        this.used += row.length;
+      }
+    } catch (error) {
+      // Stop consuming; the server still sends the rest, which is ignored, then ReadyForQuery.
+      this.error = error as Error;
     }
-    if (this.crlf && row[row.length - 1] === 0x0a) {
-      row.copy(this.chunk, this.used, 0, row.length - 1);
-      this.chunk[this.used + row.length - 1] = 0x0d;
-      this.chunk[this.used + row.length] = 0x0a;
-      this.used += row.length + 1;
-    } else {
-      row.copy(this.chunk, this.used);
-      this.used += row.length;
-    }
+  }
+
+  /** Room for `bytes` more in the chunk being filled (a new chunk, large enough, if needed). */
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.chunk.length) return;
+    this.flush();
+    if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
   }
 
   /** Moves the chunk being filled to the consumer's queue; pauses the socket when the queue is long. */
@@ -240,15 +259,16 @@ class CopyOut extends CopySubmittable {
 /**
  * `COPY … TO STDOUT` as chunks of about 64 KiB, pulled by the consumer (see `CopyOut`). With
  * `crlf`, each row ends in CRLF instead of LF (COPY's CSV writes LF; RFC 4180 wants CRLF; a line
- * break inside a quoted field is data and stays as it is). If the consumer stops before the
- * end, the connection is destroyed: release it to its pool as broken.
+ * break inside a quoted field is data and stays as it is); with `json`, each row becomes a JSON
+ * line. If the consumer stops before the end, the connection is destroyed: release
+ * it to its pool as broken.
  */
 export function copyOut(
   client: ClientBase,
   sql: string,
-  options: { crlf?: boolean } = {},
+  rows: CopyOutRows = {},
 ): AsyncGenerator<Buffer, void, undefined> {
-  const copy = new CopyOut(sql, options.crlf ?? false);
+  const copy = new CopyOut(sql, rows);
   void client.query(copy as never);
   return copy.chunks();
 }
@@ -298,4 +318,74 @@ function unescapeCopy(raw: string): string {
         return /^[0-7]/.test(c) ? String.fromCharCode(parseInt(c, 8)) : c;
     }
   });
+}
+
+/**
+ * Turns COPY text-format rows into JSON object lines, byte by byte, into the output buffer: one
+ * pass, no string per row or field. The fields are named by `keys` in order: `\N` becomes null;
+ * a `numeric` field is written as it is (a number's text); any other becomes a JSON string.
+ * COPY's escapes `\\ \b \f \n \r \t` are also JSON's and are copied as they are; a double quote,
+ * `\v` and the control characters COPY writes raw are escaped for JSON.
+ */
+export class CopyTextJsonLines {
+  /** `{"key":` for the first field, `,"key":` for the others, as UTF-8. */
+  private readonly prefixes: Buffer[];
+  private readonly fixedBytes: number;
+
+  constructor(
+    keys: readonly string[],
+    private readonly numeric: readonly boolean[],
+  ) {
+    this.prefixes = keys.map((key, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(key)}:`));
+    // Each field's prefix, "null" or two quotes, the closing brace and the newline.
+    this.fixedBytes = this.prefixes.reduce((n, p) => n + p.length + 4, 2);
+  }
+
+  /** The most bytes `write` can produce for a row of `length` bytes (a control character becomes 6). */
+  maxBytes(length: number): number {
+    return this.fixedBytes + length * 6;
+  }
+
+  /** Writes the JSON line of `row[0, end)` (a COPY text row without its LF) at `out[at]`; returns where it ends. */
+  write(row: Buffer, end: number, out: Buffer, at: number): number {
+    let o = at;
+    let i = 0;
+    for (let f = 0; f < this.prefixes.length; f++) {
+      const prefix = this.prefixes[f];
+      for (let p = 0; p < prefix.length; p++) out[o++] = prefix[p];
+      let stop = row.indexOf(0x09, i);
+      if (stop < 0 || stop > end) stop = end;
+      if (stop - i === 2 && row[i] === 0x5c && row[i + 1] === 0x4e) {
+        o += out.write('null', o, 'latin1');
+      } else if (this.numeric[f]) {
+        while (i < stop) out[o++] = row[i++];
+      } else {
+        out[o++] = 0x22;
+        while (i < stop) {
+          const b = row[i++];
+          if (b === 0x5c) {
+            const next = row[i++];
+            if (next === 0x76) {
+              o += out.write('\\u000b', o, 'latin1');
+            } else {
+              out[o++] = 0x5c;
+              out[o++] = next;
+            }
+          } else if (b === 0x22) {
+            out[o++] = 0x5c;
+            out[o++] = 0x22;
+          } else if (b < 0x20) {
+            o += out.write(`\\u00${b < 0x10 ? '0' : ''}${b.toString(16)}`, o, 'latin1');
+          } else {
+            out[o++] = b;
+          }
+        }
+        out[o++] = 0x22;
+      }
+      i = stop + 1;
+    }
+    out[o++] = 0x7d;
+    out[o++] = 0x0a;
+    return o;
+  }
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { escapeLiteral, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { regionBounds, type ReadScope } from '../common/auth/read-scope';
-import { copyOut } from '../database/pg-copy';
-import { registerCopySql, type RegisterFormat, type RegisterKind } from './domain/register-columns';
+import { copyOut, CopyTextJsonLines } from '../database/pg-copy';
+import { REGISTER_COLUMNS, registerCopySql, type RegisterFormat, type RegisterKind } from './domain/register-columns';
 
 const CARRIERS = `(SELECT string_agg(co.name, ' → ' ORDER BY c.position)
                      FROM manifest_carriers c JOIN organisations co ON co.id = c.organisation_id
@@ -136,10 +136,19 @@ export function registerQuery(kind: RegisterKind, q: { scope: ReadScope; from: D
   return REGISTER_QUERIES[kind].replace(/\$(\d)\b/g, (_, n: string) => params[Number(n) - 1]);
 }
 
+/** The NDJSON lines of a register's COPY text rows: its keys in column order, integers as JSON numbers. */
+export function ndjsonLines(kind: RegisterKind): CopyTextJsonLines {
+  const columns = REGISTER_COLUMNS[kind];
+  return new CopyTextJsonLines(
+    columns.map((col) => col.key),
+    columns.map((col) => col.type === 'integer'),
+  );
+}
+
 /**
  * Registers streamed by `COPY … TO STDOUT` (one statement, so one snapshot), formatted by
- * PostgreSQL (`registerCopySql`) and passed to the caller in chunks of about 64 KiB without being
- * parsed: Node holds a few chunks at a time whatever the number of rows, and the connection's
+ * PostgreSQL (`registerCopySql`; NDJSON lines made from COPY's text rows as they pass) and passed
+ * to the caller in chunks of about 64 KiB: Node holds a few chunks at a time whatever the number of rows, and the connection's
  * socket is paused while the caller has not written them (the server then waits in its write).
  * A caller that stops early (client gone) ends the statement by dropping the connection.
  */
@@ -156,7 +165,8 @@ export class RegistryRepository {
     const client = await pool.connect();
     let completed = false;
     try {
-      yield* copyOut(client, registerCopySql(kind, format, registerQuery(kind, q)), { crlf: format === 'csv' });
+      const sql = registerCopySql(kind, format, registerQuery(kind, q));
+      yield* copyOut(client, sql, format === 'csv' ? { crlf: true } : { json: ndjsonLines(kind) });
       completed = true;
     } finally {
       // A COPY left unread cannot be resumed: the connection is closed, not reused.

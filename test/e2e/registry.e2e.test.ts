@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { chinaDate } from '../../src/common/time/china-date';
 import { copyOut } from '../../src/database/pg-copy';
 import { csvHeader, REGISTER_COLUMNS, registerCopySql } from '../../src/registry/domain/register-columns';
+import { ndjsonLines } from '../../src/registry/registry.repository';
 import { draftFor, runLifecycle } from '../support/audit';
 import { createLot } from '../support/lots';
 import { district, draftBody, type District } from '../support/manifests';
@@ -155,7 +156,7 @@ describe('registers: GET /v1/registry/export', () => {
       },
       { occurred_at: `'2024-06-30T15:59:59.999Z'`, unit: `'g'`, quantity: `'1000'`, result: `'-5 ℃'` },
       { occurred_at: `'2024-01-01T00:00:00Z'`, unit: `'g'`, quantity: `'0'`, result: `''` },
-      { occurred_at: `'2024-01-01T00:00:00Z'`, unit: `'pcs'`, quantity: `'3'`, result: `'@home'` },
+      { occurred_at: `'2024-01-01T00:00:00Z'`, unit: `'pcs'`, quantity: `'3'`, result: `E'@home\\x0b\\x01'` },
     ];
     const keys = REGISTER_COLUMNS.treated.filter((c) => c.type !== 'china-date');
     const query = rows
@@ -175,7 +176,8 @@ describe('registers: GET /v1/registry/export', () => {
       try {
         const chunks: Buffer[] = [];
         const sql = registerCopySql('treated', format, `${query} ORDER BY event_seq`);
-        for await (const chunk of copyOut(client, sql, { crlf: format === 'csv' })) chunks.push(chunk);
+        const rows = format === 'csv' ? { crlf: true } : { json: ndjsonLines('treated') };
+        for await (const chunk of copyOut(client, sql, rows)) chunks.push(chunk);
         return Buffer.concat(chunks).toString('utf8');
       } finally {
         client.release();
@@ -191,7 +193,7 @@ describe('registers: GET /v1/registry/export', () => {
         ['2024-06-30T17:30:00.123Z', '2024-07-01', 'kg', '12.345', `'=1+1, "焚烧"\n完成`, '', '1'],
         ['2024-06-30T15:59:59.999Z', '2024-06-30', 'kg', '1', "'-5 ℃", '', '2'],
         ['2024-01-01T00:00:00.000Z', '2024-01-01', 'kg', '0', '', '', '3'],
-        ['2024-01-01T00:00:00.000Z', '2024-01-01', 'pcs', '3', "'@home", '', '4'],
+        ['2024-01-01T00:00:00.000Z', '2024-01-01', 'pcs', '3', "'@home\v\x01", '', '4'],
       ],
     );
     assert.equal(parsed[0].organisation_name, '济南处置中心');
@@ -210,7 +212,7 @@ describe('registers: GET /v1/registry/export', () => {
         ['12.345', 'kg', '=1+1, "焚烧"\n完成', '', null, 1, '2024-07-01'],
         ['1', 'kg', '-5 ℃', '', null, 2, '2024-06-30'],
         ['0', 'kg', '', '', null, 3, '2024-01-01'],
-        ['3', 'pcs', '@home', '', null, 4, '2024-01-01'],
+        ['3', 'pcs', '@home\v\x01', '', null, 4, '2024-01-01'],
       ],
     );
   });
