@@ -4,11 +4,11 @@ import { PermitCheckService } from '../permits/permit-check.service';
 import type {
   LineDecision,
   ManifestFacts,
+  PairLossFacts,
   ManifestStepType,
   PermitCheckFact,
   PermitCheckOutcome,
 } from '../reconciliation/domain/facts';
-import { pairLossFactsFromManifests } from '../reconciliation/domain/rules/parties';
 import type {
   ManifestFactsPart,
   ManifestFactsRequest,
@@ -72,25 +72,13 @@ export class ManifestFactsLoader implements ManifestFactsSource {
     if (ids.length === 0) return { manifests: [] };
     const manifests = await this.facts(manager, ids);
     const permitChecks = await this.permitChecks(manager, manifests, request.now);
-    // CUMULATIVE_LOSS judges a consignor → consignee pair in full: every manifest of the pair in the window.
-    const windowDays = request.profile.rules.CUMULATIVE_LOSS.thresholds.windowDays;
-    const pairIds: Array<{ id: string }> = await manager.query(
-      `SELECT DISTINCT m.id FROM manifests m
-        JOIN (SELECT DISTINCT consignor_id, consignee_id FROM manifests WHERE id = ANY($1::uuid[])) p
-          ON p.consignor_id = m.consignor_id AND p.consignee_id = m.consignee_id
-        WHERE m.updated_at >= $2::timestamptz - make_interval(days => $3)`,
-      [ids, request.now, windowDays],
-    );
-    const known = new Set(ids);
-    const others = pairIds.map((r) => r.id).filter((id) => !known.has(id));
-    const pairManifests = [...manifests, ...(others.length ? await this.facts(manager, others) : [])];
     const organisationIds = [
       ...new Set(manifests.flatMap((m) => [m.consignorId, m.consigneeId, ...m.carriers.map((c) => c.organisationId)])),
     ];
     return {
       manifests,
       permitChecks,
-      pairLosses: pairLossFactsFromManifests(pairManifests, request.profile, request.now),
+      pairLosses: await this.pairLosses(manager, ids, request.profile, request.now),
       organisationIds,
     };
   }
@@ -113,6 +101,96 @@ export class ManifestFactsLoader implements ManifestFactsSource {
       [scope.regionPrefix, scope.from, scope.to],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * CUMULATIVE_LOSS aggregates of the consignor → consignee pairs of `ids`, each pair judged in
+   * full (every manifest of the pair in the window, not only those named), computed by PostgreSQL:
+   * one statement whose answer is a row per pair, however many manifests the pairs hold. It is
+   * `pairLossFactsFromManifests` (the reference definition) in SQL; a test compares the two on
+   * the same manifests. Step instants are taken to the millisecond, as the facts carry them.
+   */
+  private async pairLosses(
+    manager: EntityManager,
+    ids: string[],
+    profile: ManifestFactsRequest['profile'],
+    now: Date,
+  ): Promise<PairLossFacts[]> {
+    const { windowDays } = profile.rules.CUMULATIVE_LOSS.thresholds;
+    const transit = profile.rules.TRANSIT_OVERDUE.thresholds;
+    const from = new Date(now.getTime() - windowDays * 86_400_000);
+    const rows: Array<{
+      consignorId: string;
+      consigneeId: string;
+      manifestCount: number;
+      declared: string;
+      received: string;
+      shortfall: string;
+      excess: string;
+      undelivered: string;
+      carrierIds: string[];
+      manifestIds: string[];
+    }> = await manager.query(
+      `WITH pair AS (SELECT DISTINCT consignor_id, consignee_id FROM manifests WHERE id = ANY($1::uuid[])),
+       judged AS (
+         SELECT m.id, m.consignor_id, m.consignee_id,
+                COALESCE(r.at > $2 AND r.at <= $3, false) AS received,
+                NOT EXISTS (SELECT 1 FROM manifest_steps s WHERE s.manifest_id = m.id AND s.action = 'deliver')
+                  AND p.at > $2 AND p.at <= $3
+                  AND $3 > p.at + interval '1 hour' * CASE WHEN EXISTS (
+                        SELECT 1 FROM manifest_lines l WHERE l.manifest_id = m.id
+                           AND right(regexp_replace(l.waste_code, '[^0-9]', '', 'g'), 2) = '01')
+                      THEN $4::float8 ELSE $5::float8 END AS undelivered
+           FROM manifests m
+           JOIN pair USING (consignor_id, consignee_id)
+           LEFT JOIN LATERAL (SELECT date_trunc('milliseconds', s.occurred_at) AS at FROM manifest_steps s
+                               WHERE s.manifest_id = m.id AND s.action = 'receive' ORDER BY s.seq LIMIT 1) r ON true
+           LEFT JOIN LATERAL (SELECT date_trunc('milliseconds', s.occurred_at) AS at FROM manifest_steps s
+                               WHERE s.manifest_id = m.id AND s.action = 'pickup' ORDER BY s.seq LIMIT 1) p ON true
+          WHERE m.updated_at >= $2 AND m.status <> 'CANCELLED'
+       ),
+       counted AS (
+         SELECT j.id, j.consignor_id, j.consignee_id, j.received, w.*
+           FROM judged j
+           CROSS JOIN LATERAL (
+             SELECT COALESCE(sum(d) FILTER (WHERE rc IS NOT NULL), 0) AS declared, COALESCE(sum(rc), 0) AS received_grams,
+                    COALESCE(sum(greatest(0, d - rc)), 0) AS shortfall, COALESCE(sum(greatest(0, rc - d)), 0) AS excess,
+                    COALESCE(sum(d), 0) AS declared_all, COALESCE(bool_or(rc < d), false) AS short
+               FROM (SELECT CASE WHEN l.unit = 'g' THEN l.declared_quantity ELSE 0 END AS d,
+                            CASE WHEN l.received_quantity IS NULL THEN NULL
+                                 WHEN l.unit = 'g' THEN l.received_quantity ELSE 0 END AS rc
+                       FROM manifest_lines l WHERE l.manifest_id = j.id) g) w
+          WHERE j.received OR j.undelivered IS TRUE
+       )
+       SELECT c.consignor_id AS "consignorId", c.consignee_id AS "consigneeId", count(*)::int AS "manifestCount",
+              sum(CASE WHEN c.received THEN c.declared ELSE 0 END)::text AS declared,
+              sum(CASE WHEN c.received THEN c.received_grams ELSE 0 END)::text AS received,
+              sum(CASE WHEN c.received THEN c.shortfall ELSE 0 END)::text AS shortfall,
+              sum(CASE WHEN c.received THEN c.excess ELSE 0 END)::text AS excess,
+              sum(CASE WHEN c.received THEN 0 ELSE c.declared_all END)::text AS undelivered,
+              (SELECT COALESCE(array_agg(DISTINCT mc.organisation_id ORDER BY mc.organisation_id), '{}')
+                 FROM manifest_carriers mc
+                WHERE mc.manifest_id = ANY(array_agg(c.id))) AS "carrierIds",
+              COALESCE(array_agg(c.id ORDER BY c.id) FILTER (WHERE NOT c.received OR c.short), '{}') AS "manifestIds"
+         FROM counted c
+        GROUP BY c.consignor_id, c.consignee_id
+        ORDER BY c.consignor_id, c.consignee_id`,
+      [ids, from, now, transit.medicalHours, transit.hazardousHours],
+    );
+    return rows.map((r) => ({
+      consignorId: r.consignorId,
+      consigneeId: r.consigneeId,
+      windowFrom: from.toISOString(),
+      windowTo: now.toISOString(),
+      manifestCount: r.manifestCount,
+      declaredGrams: Number(r.declared),
+      receivedGrams: Number(r.received),
+      shortfallGrams: Number(r.shortfall),
+      excessGrams: Number(r.excess),
+      undeliveredGrams: Number(r.undelivered),
+      carrierIds: r.carrierIds,
+      manifestIds: r.manifestIds,
+    }));
   }
 
   private async facts(manager: EntityManager, ids: string[]): Promise<ManifestFacts[]> {
