@@ -27,6 +27,8 @@ export interface ProcessMemory {
 }
 
 export interface BenchService {
+  /** Which service this is (the shared one, or the workload that started it), for the memory report. */
+  label: string;
   baseUrl: string;
   databaseUrl: string;
   adminKey: string;
@@ -43,15 +45,25 @@ export interface BenchService {
 }
 
 /** The highest peaks of the services this run has stopped (their processes are gone). */
-const stoppedPeaks = { api: 0, worker: 0 };
+/** The highest peak of each process kind over the stopped services, and the service it was in. */
+const stoppedPeaks = { api: { mb: 0, service: '' }, worker: { mb: 0, service: '' } };
+
+export interface RunPeaks {
+  api: number;
+  worker: number;
+  /** The label of the service in which each peak was reached. */
+  apiService: string;
+  workerService: string;
+}
 
 /** The highest API and worker peaks over the stopped services and `running` (if given). */
-export function peakOverRun(running?: BenchService): { api: number; worker: number } {
+export function peakOverRun(running?: BenchService): RunPeaks {
   const now = running?.memory();
-  return {
-    api: Math.max(stoppedPeaks.api, now?.api.peakMb ?? 0),
-    worker: Math.max(stoppedPeaks.worker, now?.worker.peakMb ?? 0),
-  };
+  const higher = (stopped: { mb: number; service: string }, mb: number | undefined) =>
+    running && mb !== undefined && mb > stopped.mb ? { mb, service: running.label } : stopped;
+  const api = higher(stoppedPeaks.api, now?.api.peakMb);
+  const worker = higher(stoppedPeaks.worker, now?.worker.peakMb);
+  return { api: api.mb, worker: worker.mb, apiService: api.service, workerService: worker.service };
 }
 
 async function freePort(): Promise<number> {
@@ -116,7 +128,7 @@ export function processMemory(pid: number): ProcessMemory {
  * once it is ready, one worker (`dist/src/worker.js`: outbox relay, BullMQ workers, schedules), as
  * two child processes. Rate limits are lifted and the benchmark baseline endpoint is mounted.
  */
-export async function startService(env: Record<string, string> = {}): Promise<BenchService> {
+export async function startService(env: Record<string, string> = {}, label = 'shared'): Promise<BenchService> {
   const name = `cl_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = `${SERVER_URL}/${name}`;
   const port = await freePort();
@@ -187,6 +199,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Be
     if (child.exitCode === null) child.kill('SIGKILL');
   };
   return {
+    label,
     baseUrl,
     databaseUrl,
     adminKey,
@@ -197,8 +210,8 @@ export async function startService(env: Record<string, string> = {}): Promise<Be
     memory,
     stop: async () => {
       const last = memory();
-      stoppedPeaks.api = Math.max(stoppedPeaks.api, last.api.peakMb);
-      stoppedPeaks.worker = Math.max(stoppedPeaks.worker, last.worker.peakMb);
+      if (last.api.peakMb > stoppedPeaks.api.mb) stoppedPeaks.api = { mb: last.api.peakMb, service: label };
+      if (last.worker.peakMb > stoppedPeaks.worker.mb) stoppedPeaks.worker = { mb: last.worker.peakMb, service: label };
       // The worker first: it drains its jobs while the API still answers.
       await stopProcess(worker);
       await stopProcess(api);

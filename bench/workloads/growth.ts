@@ -54,9 +54,9 @@ export const growth: Workload = {
       // Smoke (not judged): the shared service stands in for the empty one, saving a start.
       sharedService = ctx.service;
       // Both alike: the loaded one's background lots are not swept during the measurement.
-      const emptyService = ctx.smoke ? ctx.service : await startService(BULK_LOADED);
+      const emptyService = ctx.smoke ? ctx.service : await startService(BULK_LOADED, 'growth (empty)');
       const emptyFx = await appendFixture(on(ctx, emptyService), lots);
-      const loadedService = await startService(BULK_LOADED);
+      const loadedService = await startService(BULK_LOADED, 'growth (loaded)');
       const events = ctx.growthEvents ?? Math.round((ctx.smoke ? 20_000 : GROWTH_EVENTS) * ctx.scale);
       const bg = await loadBackground(on(ctx, loadedService), events);
       const loadedFx = await appendFixture(on(ctx, loadedService), lots);

@@ -22,8 +22,7 @@ export const memory: Workload = {
         worker_peak_rss_mb: peak.worker,
       },
       baseline: { idle_api_rss_mb: ctx.idleRssMb.api, idle_worker_rss_mb: ctx.idleRssMb.worker },
-      notes:
-        'peaks = VmHWM since each process started, over every service of the run (the shared one and those workloads start on their own), so run this workload last',
+      notes: `peaks = VmHWM since each process started, over every service of the run (the shared one and those workloads start on their own), so run this workload last; the API peak was in the ${peak.apiService} service, the worker peak in the ${peak.workerService} service`,
     };
   },
 };

@@ -151,7 +151,7 @@ export const registryExport: Workload = {
     m.ratio_ndjson_to_copy >= 0.25,
   async run(shared) {
     if (!own) {
-      const service = await startService(BULK_LOADED);
+      const service = await startService(BULK_LOADED, 'registry-export');
       own = { service, fx: await load(withService(shared, service)) };
     }
     const ctx = withService(shared, own.service);

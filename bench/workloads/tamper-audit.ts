@@ -156,7 +156,7 @@ export const tamperAudit: Workload = {
   met: (m) => m.audit_s_per_1M_events <= 30,
   async run(shared) {
     if (!own) {
-      const service = await startService(BULK_LOADED);
+      const service = await startService(BULK_LOADED, 'tamper-audit');
       own = { service, bg: { events: 0, loadMs: 0 } };
       own.bg = await loadBackground(
         withService(shared, service),

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { DatabaseError, type ClientBase } from 'pg';
+import { DatabaseError, type Client, type ClientBase } from 'pg';
 
 /**
  * COPY through a `pg` client without another dependency: a "submittable" (the interface
@@ -13,7 +13,7 @@ interface PgConnection {
   sendCopyFromChunk(chunk: Buffer): void;
   endCopyFrom(): void;
   sendCopyFail(message: string): void;
-  stream: NodeJS.ReadWriteStream & { writableNeedDrain?: boolean; destroy(): void };
+  stream: NodeJS.ReadWriteStream & { writableNeedDrain?: boolean };
 }
 
 abstract class CopySubmittable {
@@ -149,8 +149,7 @@ export type CopyOutRows = { crlf?: boolean; json?: CopyTextJsonLines };
  * copied at once into chunks of about 64 KiB (`pg` reuses its read buffer, so a row cannot be
  * kept as it arrives), as `CopyOutRows` says. While more than `HIGH_WATER` bytes wait for the
  * consumer, the connection's socket is paused, so the server blocks in its write and memory
- * stays bounded. A consumer that stops early destroys the connection (the server abandons the
- * statement when its write fails); the caller must then release the connection as broken.
+ * stays bounded.
  */
 class CopyOut extends CopySubmittable {
   private connection?: PgConnection;
@@ -232,26 +231,22 @@ class CopyOut extends CopySubmittable {
   }
 
   async *chunks(): AsyncGenerator<Buffer, void, undefined> {
-    try {
-      for (;;) {
-        if (this.ready.length > 0) {
-          const next = this.ready.shift()!;
-          this.readyBytes -= next.length;
-          if (this.paused && this.readyBytes < HIGH_WATER / 2) {
-            this.paused = false;
-            this.connection?.stream.resume();
-          }
-          yield next;
-        } else if (this.finished) {
-          await this.done;
-          this.flush();
-          if (this.ready.length === 0) return;
-        } else {
-          await new Promise<void>((resolve) => (this.wake = resolve));
+    for (;;) {
+      if (this.ready.length > 0) {
+        const next = this.ready.shift()!;
+        this.readyBytes -= next.length;
+        if (this.paused && this.readyBytes < HIGH_WATER / 2) {
+          this.paused = false;
+          this.connection?.stream.resume();
         }
+        yield next;
+      } else if (this.finished) {
+        await this.done;
+        this.flush();
+        if (this.ready.length === 0) return;
+      } else {
+        await new Promise<void>((resolve) => (this.wake = resolve));
       }
-    } finally {
-      if (!this.finished) this.connection?.stream.destroy();
     }
   }
 }
@@ -260,17 +255,24 @@ class CopyOut extends CopySubmittable {
  * `COPY … TO STDOUT` as chunks of about 64 KiB, pulled by the consumer (see `CopyOut`). With
  * `crlf`, each row ends in CRLF instead of LF (COPY's CSV writes LF; RFC 4180 wants CRLF; a line
  * break inside a quoted field is data and stays as it is); with `json`, each row becomes a JSON
- * line. If the consumer stops before the end, the connection is destroyed: release
- * it to its pool as broken.
+ * line. If the consumer stops before the end (or the statement fails), the client is ended: `pg`
+ * closes a connection whose statement is still running, and the server abandons the statement
+ * when its next write fails. A pooled client must then be released as broken.
  */
-export function copyOut(
-  client: ClientBase,
+export async function* copyOut(
+  client: Client,
   sql: string,
   rows: CopyOutRows = {},
 ): AsyncGenerator<Buffer, void, undefined> {
   const copy = new CopyOut(sql, rows);
   void client.query(copy as never);
-  return copy.chunks();
+  let completed = false;
+  try {
+    yield* copy.chunks();
+    completed = true;
+  } finally {
+    if (!completed) await client.end().catch(() => undefined);
+  }
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

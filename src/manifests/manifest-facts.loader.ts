@@ -85,9 +85,10 @@ export class ManifestFactsLoader implements ManifestFactsSource {
 
   /**
    * In consignor → consignee order: the planner cuts the list into batches in this order, so that a
-   * batch holds whole pairs and the CUMULATIVE_LOSS pass of `load` (every manifest of each pair the
-   * batch names) reads few manifests beyond the batch's own. In id order every batch named nearly
-   * every pair, and each read nearly all manifests: a run's work grew with the square of their number.
+   * batch holds whole pairs and the CUMULATIVE_LOSS aggregate of `load` (over every manifest of each
+   * pair the batch names) reads few manifests beyond the batch's own. In id order every batch named
+   * nearly every pair, and each read nearly all manifests: a run's work grew with the square of
+   * their number.
    */
   async idsForRun(manager: EntityManager, scope: RunScope): Promise<string[]> {
     const rows: Array<{ id: string }> = await manager.query(

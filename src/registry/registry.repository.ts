@@ -169,7 +169,7 @@ export class RegistryRepository {
       yield* copyOut(client, sql, format === 'csv' ? { crlf: true } : { json: ndjsonLines(kind) });
       completed = true;
     } finally {
-      // A COPY left unread cannot be resumed: the connection is closed, not reused.
+      // A COPY left unread cannot be resumed: copyOut has ended the client, and the pool drops it.
       client.release(completed ? undefined : new Error('register export ended before its last row'));
     }
   }
