@@ -1,9 +1,10 @@
 import { Global, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { pgPool } from './pg-pool';
 
 /**
  * Every pooled PostgreSQL connection gets a permanent 'error' listener. pg-pool listens on idle
@@ -19,7 +20,7 @@ class ConnectionErrorGuard implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 
   onModuleInit(): void {
-    const pool = (this.dataSource.driver as unknown as { master?: Pool }).master;
+    const pool = pgPool(this.dataSource);
     if (!pool) return;
     const guard = (client: PoolClient) => {
       client.on('error', (error: Error) => this.logger.warn(`connection lost: ${error.message}`));

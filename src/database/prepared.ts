@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import type { EntityManager } from 'typeorm';
+import { pgPool } from './pg-pool';
 
 /**
  * A statement of a hot path, run as a **named prepared statement** straight on the `pg`
@@ -36,7 +37,7 @@ export async function runPrepared<T extends QueryResultRow>(
     const client = (await runner.connect()) as PoolClient;
     return (await client.query<T>(config)).rows;
   }
-  const pool = (executor.dataSource?.driver as { master?: Pool } | undefined)?.master;
+  const pool = pgPool(executor.dataSource);
   if (pool) return (await pool.query<T>(config)).rows;
   return executor.query(statement.text, values);
 }

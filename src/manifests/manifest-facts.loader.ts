@@ -4,8 +4,8 @@ import { PermitCheckService } from '../permits/permit-check.service';
 import type {
   LineDecision,
   ManifestFacts,
-  PairLossFacts,
   ManifestStepType,
+  PairLossFacts,
   PermitCheckFact,
   PermitCheckOutcome,
 } from '../reconciliation/domain/facts';

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { escapeLiteral, type Pool } from 'pg';
+import { escapeLiteral } from 'pg';
 import { DataSource } from 'typeorm';
 import { regionBounds, type ReadScope } from '../common/auth/read-scope';
 import { copyOut, CopyTextJsonLines } from '../database/pg-copy';
+import { pgPool } from '../database/pg-pool';
 import { REGISTER_COLUMNS, registerCopySql, type RegisterFormat, type RegisterKind } from './domain/register-columns';
 
 const CARRIERS = `(SELECT string_agg(co.name, ' → ' ORDER BY c.position)
@@ -148,8 +149,9 @@ export function ndjsonLines(kind: RegisterKind): CopyTextJsonLines {
 /**
  * Registers streamed by `COPY … TO STDOUT` (one statement, so one snapshot), formatted by
  * PostgreSQL (`registerCopySql`; NDJSON lines made from COPY's text rows as they pass) and passed
- * to the caller in chunks of about 64 KiB: Node holds a few chunks at a time whatever the number of rows, and the connection's
- * socket is paused while the caller has not written them (the server then waits in its write).
+ * to the caller in chunks of about 64 KiB: Node holds a few chunks at a time whatever the number
+ * of rows, and the connection's socket is paused while the caller has not written them (the
+ * server then waits in its write).
  * A caller that stops early (client gone) ends the statement by dropping the connection.
  */
 @Injectable()
@@ -161,7 +163,8 @@ export class RegistryRepository {
     format: RegisterFormat,
     q: { scope: ReadScope; from: Date; to: Date },
   ): AsyncGenerator<Buffer, void, undefined> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const pool = pgPool(this.dataSource);
+    if (!pool) throw new Error('register export needs the PostgreSQL driver');
     const client = await pool.connect();
     let completed = false;
     try {
